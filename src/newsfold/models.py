@@ -187,6 +187,26 @@ class Digest(_Json):
     first_published: str | None = None
     last_published: str | None = None
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Digest:
+        def sentences(items: Any) -> tuple[SourcedSentence, ...]:
+            return tuple(SourcedSentence(s["text"], tuple(s["articles"])) for s in items or ())
+
+        return cls(
+            headline=data.get("headline", ""),
+            summary=data.get("summary", ""),
+            summary_sentences=sentences(data.get("summary_sentences")),
+            common=sentences(data.get("common")),
+            what_each_adds={k: sentences(v) for k, v in (data.get("what_each_adds") or {}).items()},
+            quotes=tuple(Quote(q["text"], q.get("speaker"), q["article"])
+                         for q in data.get("quotes") or ()),
+            entities={k: tuple(v) for k, v in (data.get("entities") or {}).items()},
+            sources=tuple(Source(**s) for s in data.get("sources") or ()),
+            event_date=data.get("event_date"),
+            first_published=data.get("first_published"),
+            last_published=data.get("last_published"),
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class Story(_Json):
@@ -199,6 +219,19 @@ class Story(_Json):
     first_published: str | None = None
     last_published: str | None = None
     digest: Digest | None = None
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Story:
+        digest = data.get("digest")
+        return cls(
+            id=data["id"],
+            articles=tuple(data["articles"]),
+            copy_groups=tuple(tuple(g) for g in data.get("copy_groups") or ()),
+            headline=data.get("headline"),
+            first_published=data.get("first_published"),
+            last_published=data.get("last_published"),
+            digest=Digest.from_dict(digest) if digest else None,
+        )
 
 
 @dataclass(frozen=True, slots=True)

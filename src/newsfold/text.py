@@ -54,6 +54,9 @@ _NO_SPACE_SCRIPT = re.compile(
 
 def fold(text: str) -> str:
     """Unicode-compatibility fold plus typographic variants, keeping case and spacing."""
+    if text.isascii() and "`" not in text:
+        # Fast path (same result): ASCII is NFKC-stable and "`" is the only ASCII key of _FOLD.
+        return text
     return unicodedata.normalize("NFKC", text).translate(_FOLD)
 
 
@@ -74,8 +77,13 @@ def words(text: str) -> list[str]:
     >>> words("\u4e60\u8fd1\u5e73\u4f1a\u89c1")
     ['\u4e60', '\u8fd1', '\u5e73', '\u4f1a', '\u89c1']
     """
+    # Folded and case-folded; collapsing spaces (as normalise does) cannot change a token.
+    normalised = fold(text).casefold()
+    if not _NO_SPACE_SCRIPT.search(normalised):
+        # Fast path (same result): no unspaced script, so no token needs splitting.
+        return _WORD.findall(normalised)
     out: list[str] = []
-    for token in _WORD.findall(normalise(text)):
+    for token in _WORD.findall(normalised):
         if _NO_SPACE_SCRIPT.search(token):
             run: list[str] = []
             for ch in token:

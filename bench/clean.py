@@ -1,0 +1,179 @@
+"""Benchmark of the clean stage against its peers on the Zyte article-extraction pages.
+
+Usage: ``python bench/clean.py [DATA_DIR]`` (default ``../shared/data`` relative to the repo
+root). Prints precision, recall and F1 by the Zyte benchmark's method (4-word shingles, per-page
+scores averaged; see ``newsfold.clean.evaluate``), pages per second on one core, and the ratio
+of newsfold to each peer.
+
+- zyte-text (flat text): newsfold text mode, keep-everything, jusText on the lines (each line a
+  paragraph of a minimal HTML page), a C4-style line rule;
+- zyte-aeb (HTML): trafilatura (``extract`` with its defaults) and newsfold HTML mode.
+"""
+
+from __future__ import annotations
+
+import gzip
+import html as html_lib
+import json
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+
+from newsfold.clean import CleanOptions, average_scores, clean_html, clean_page, shingle_score
+from newsfold.models import Page
+
+# Language detection is not part of extraction quality; leave it out of the timing.
+OPTIONS = CleanOptions(detect_language=False)
+
+
+def keep_everything(text: str, url: str | None = None) -> str:
+    return text
+
+
+def c4_rule(text: str, url: str | None = None) -> str:
+    """The C4 line filter (Raffel et al. 2020), applied to flat text."""
+    kept = []
+    for line in text.split("\n"):
+        s = line.strip()
+        low = s.lower()
+        if len(s.split()) < 3 or not s.endswith((".", "!", "?", '"', "\u201d", "'")):
+            continue
+        if "javascript" in low or "cookie" in low or "lorem ipsum" in low or "{" in s:
+            continue
+        kept.append(s)
+    return "\n".join(kept)
+
+
+def justext_lines(text: str, url: str | None = None) -> str:
+    import justext
+
+    body = "".join(f"<p>{html_lib.escape(line)}</p>" for line in text.split("\n") if line.strip())
+    page = f"<html><body>{body}</body></html>".encode()
+    paragraphs = justext.justext(page, justext.get_stoplist("English"))
+    return "\n".join(p.text for p in paragraphs if not p.is_boilerplate)
+
+
+def newsfold_text(text: str, url: str | None) -> str:
+    # clean_page with the page's URL, as the pipeline calls it: the URL's slug helps find the
+    # headline, under which the article starts.
+    return clean_page(Page(id="", text=text, url=url), options=OPTIONS).body
+
+
+def trafilatura_html(html: str, url: str | None) -> str:
+    import trafilatura
+
+    return trafilatura.extract(html, url=url) or ""
+
+
+def newsfold_html(html: str, url: str | None) -> str:
+    return clean_html(html, url=url, options=OPTIONS).body
+
+
+Row = tuple[str, float, float, float, float]
+
+
+def run_text(
+    pages: list[tuple[str, str, str | None, str]], name: str, fn: Callable[[str, str | None], str]
+) -> Row:
+    scores = []
+    elapsed = 0.0
+    for _id, text, url, gold in pages:
+        start = time.process_time()
+        predicted = fn(text, url)
+        elapsed += time.process_time() - start
+        scores.append(shingle_score(predicted, gold))
+    p, r, f = average_scores(scores)
+    return name, p, r, f, len(pages) / elapsed if elapsed else float("inf")
+
+
+def run_html(
+    pages: list[tuple[str, str, str | None, str]], name: str, fn: Callable[[str, str | None], str]
+) -> Row:
+    scores = []
+    elapsed = 0.0
+    for _id, html, url, gold in pages:
+        start = time.process_time()
+        predicted = fn(html, url)
+        elapsed += time.process_time() - start
+        scores.append(shingle_score(predicted, gold))
+    p, r, f = average_scores(scores)
+    return name, p, r, f, len(pages) / elapsed if elapsed else float("inf")
+
+
+def print_table(title: str, rows: list[Row], ours: str) -> None:
+    base = next(r for r in rows if r[0] == ours)
+    print(f"\n{title}")
+    print(
+        f"{'method':<28}{'P':>7}{'R':>7}{'F1':>7}{'pages/s':>10}{'F1 ratio':>10}{'speed ratio':>13}"
+    )
+    for name, p, r, f, speed in rows:
+        f1_ratio = base[3] / f if f else float("inf")
+        speed_ratio = base[4] / speed if speed else float("inf")
+        mark = "" if name == ours else f"{f1_ratio:>10.2f}{speed_ratio:>13.2f}"
+        print(f"{name:<28}{p:>7.3f}{r:>7.3f}{f:>7.3f}{speed:>10.0f}{mark}")
+    print("(ratios: newsfold / peer)")
+
+
+def main(argv: list[str]) -> int:
+    data = Path(argv[1]) if len(argv) > 1 else ROOT.parent / "shared" / "data"
+    text_dir, aeb_dir = data / "zyte-text", data / "zyte-aeb"
+    if not (text_dir / "manifest.tsv").is_file() or not (aeb_dir / "ground-truth.json").is_file():
+        print(
+            f"error: data folder {data} missing or incomplete (need zyte-text/manifest.tsv and "
+            "zyte-aeb/ground-truth.json); pass the data folder as the first argument",
+            file=sys.stderr,
+        )
+        return 2
+    from importlib.metadata import PackageNotFoundError, version
+
+    import justext
+    import trafilatura
+
+    import newsfold.clean  # noqa: F401
+
+    try:
+        nf_version = version("newsfold")
+    except PackageNotFoundError:
+        nf_version = "source tree"
+    print(
+        f"trafilatura {trafilatura.__version__}  justext {getattr(justext, '__version__', '?')}"
+        f"  newsfold {nf_version}"
+    )
+    rows_tsv = (text_dir / "manifest.tsv").read_text(encoding="utf-8").splitlines()[1:]
+    manifest = [row.split("\t") for row in rows_tsv if row.strip()]
+    text_pages = [
+        (
+            row[0],
+            (text_dir / f"{row[0]}.txt").read_text(encoding="utf-8"),
+            row[1] if len(row) > 1 else None,
+            (text_dir / "gold" / f"{row[0]}.txt").read_text(encoding="utf-8"),
+        )
+        for row in manifest
+    ]
+    rows = [
+        run_text(text_pages, "newsfold text", newsfold_text),
+        run_text(text_pages, "keep everything", keep_everything),
+        run_text(text_pages, "jusText on lines", justext_lines),
+        run_text(text_pages, "C4-style line rule", c4_rule),
+    ]
+    print_table(f"zyte-text: {len(text_pages)} flat-text pages", rows, "newsfold text")
+    truth = json.loads((aeb_dir / "ground-truth.json").read_text(encoding="utf-8"))
+    html_pages = []
+    for i, item in sorted(truth.items()):
+        with gzip.open(aeb_dir / "html" / f"{i}.html.gz") as handle:
+            raw = handle.read().decode("utf-8", "replace")
+        html_pages.append((i, raw, item.get("url"), item.get("articleBody") or ""))
+    rows = [
+        run_html(html_pages, "newsfold html", newsfold_html),
+        run_html(html_pages, "trafilatura extract", trafilatura_html),
+    ]
+    print_table(f"zyte-aeb: {len(html_pages)} HTML pages", rows, "newsfold html")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

@@ -1,0 +1,221 @@
+"""Benchmark the stories stage against a TF-IDF average-link baseline on labelled data.
+
+Usage: python bench/stories.py [DATA_DIR] [--threshold X] [--no-refine]
+
+DATA_DIR defaults to ../shared/data (relative to the repository root). Prints, for ECB+ (gold =
+subtopic: two look-alike events per topic) and Multi-News dev (gold = story), B-cubed precision,
+recall, F1 and the adjusted Rand index for newsfold (one default setting for both sets) and for
+the baseline (TF-IDF cosine with corpus IDF, average link, at a fixed threshold and at the best
+threshold found on that very set, an optimistic oracle), plus articles per second and the ratios.
+Also the candidate recall: the share of same-story pairs that share an index key.
+No copy groups are given (the copies stage is measured on its own).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+import time
+from collections import Counter, defaultdict
+from collections.abc import Callable, Sequence
+from itertools import combinations
+from pathlib import Path
+
+import numpy as np
+
+from newsfold.models import Article
+from newsfold.stories import StoryOptions, candidate_pairs, cluster, story_features
+from newsfold.text import words
+
+Dataset = tuple[list[Article], dict[str, str]]  # articles, gold label per id
+
+
+def load_ecbplus(data_dir: Path) -> Dataset:
+    articles: list[Article] = []
+    gold: dict[str, str] = {}
+    with open(data_dir / "ecbplus" / "ecbplus_docs.jsonl", encoding="utf-8") as handle:
+        for line in handle:
+            doc = json.loads(line)
+            articles.append(
+                Article(id=doc["doc_id"], title=doc["title"], paragraphs=(doc["text"],))
+            )
+            gold[doc["doc_id"]] = str(doc["subtopic"])
+    return articles, gold
+
+
+def load_multinews(data_dir: Path) -> Dataset:
+    articles: list[Article] = []
+    gold: dict[str, str] = {}
+    with open(data_dir / "multinews-dev" / "clusters.jsonl", encoding="utf-8") as handle:
+        for line in handle:
+            story = json.loads(line)
+            for i, doc in enumerate(story["docs"]):
+                article_id = f"{story['id'][:12]}-{i}"
+                # A flat scraped text: paragraphs are its non-empty lines (blank-line blocks).
+                paragraphs = tuple(p.strip() for p in doc.splitlines() if p.strip())
+                articles.append(Article(id=article_id, paragraphs=paragraphs))
+                gold[article_id] = story["id"]
+    return articles, gold
+
+
+def b_cubed(predicted: Sequence[Sequence[str]], gold: dict[str, str]) -> tuple[float, float, float]:
+    cluster_of = {m: i for i, members in enumerate(predicted) for m in members}
+    pred_members: dict[int, set[str]] = {i: set(m) for i, m in enumerate(predicted)}
+    gold_members: dict[str, set[str]] = defaultdict(set)
+    for item, label in gold.items():
+        gold_members[label].add(item)
+    precision = recall = 0.0
+    for item, label in gold.items():
+        mine = pred_members[cluster_of[item]]
+        truth = gold_members[label]
+        shared = len(mine & truth)
+        precision += shared / len(mine)
+        recall += shared / len(truth)
+    precision /= len(gold)
+    recall /= len(gold)
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return precision, recall, f1
+
+
+def adjusted_rand(predicted: Sequence[Sequence[str]], gold: dict[str, str]) -> float:
+    cluster_of = {m: i for i, members in enumerate(predicted) for m in members}
+    table = Counter((cluster_of[item], label) for item, label in gold.items())
+
+    def pairs(n: int) -> float:
+        return n * (n - 1) / 2
+
+    index = sum(pairs(n) for n in table.values())
+    rows = sum(pairs(n) for n in Counter(cluster_of[i] for i in gold).values())
+    cols = sum(pairs(n) for n in Counter(gold.values()).values())
+    expected = rows * cols / pairs(len(gold))
+    maximum = (rows + cols) / 2
+    return (index - expected) / (maximum - expected) if maximum != expected else 1.0
+
+
+def tfidf_average_link(articles: Sequence[Article], threshold: float) -> list[tuple[str, ...]]:
+    """The baseline: TF-IDF (IDF from this corpus) cosine, average-link at ``threshold``."""
+    from scipy.cluster.hierarchy import fcluster, linkage
+    from scipy.spatial.distance import squareform
+
+    vectors = tfidf_matrix(articles)
+    similarities = np.clip(vectors @ vectors.T, 0.0, 1.0)
+    distances = 1.0 - similarities
+    np.fill_diagonal(distances, 0.0)
+    tree = linkage(squareform(distances, checks=False), method="average")
+    labels = fcluster(tree, t=1.0 - threshold, criterion="distance")
+    groups: dict[int, list[str]] = defaultdict(list)
+    for article, label in zip(articles, labels):
+        groups[int(label)].append(article.id)
+    return sorted(tuple(sorted(g)) for g in groups.values())
+
+
+def tfidf_matrix(articles: Sequence[Article]) -> np.ndarray:
+    counts = [Counter(words(f"{a.title or ''}\n{a.body}")) for a in articles]
+    vocabulary = {t: i for i, t in enumerate(sorted({t for c in counts for t in c}))}
+    document_frequency = Counter(t for c in counts for t in c)
+    n = len(articles)
+    matrix = np.zeros((n, len(vocabulary)))
+    for row, c in enumerate(counts):
+        for term, count in c.items():
+            idf = math.log((1 + n) / (1 + document_frequency[term])) + 1
+            matrix[row, vocabulary[term]] = (1 + math.log(count)) * idf
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    return matrix / np.where(norms == 0, 1.0, norms)
+
+
+def newsfold_stories(articles: Sequence[Article], options: StoryOptions) -> list[tuple[str, ...]]:
+    features = {a.id: story_features(a, options) for a in articles}
+    return cluster(features, (), options)
+
+
+def candidate_recall(
+    articles: Sequence[Article], gold: dict[str, str], options: StoryOptions
+) -> str:
+    features = {a.id: story_features(a, options) for a in articles}
+    candidates = set(candidate_pairs(features, options))
+    same = [tuple(sorted(p)) for p in combinations(gold, 2) if gold[p[0]] == gold[p[1]]]
+    found = sum(p in candidates for p in same)
+    total_pairs = len(gold) * (len(gold) - 1) // 2
+    return (
+        f"candidate recall {found}/{len(same)} = {found / len(same):.3f}; "
+        f"{len(candidates)} candidate pairs of {total_pairs} ({len(candidates) / total_pairs:.1%})"
+    )
+
+
+def timed(run: Callable[[], list[tuple[str, ...]]]) -> tuple[list[tuple[str, ...]], float]:
+    start = time.perf_counter()
+    result = run()
+    return result, time.perf_counter() - start
+
+
+def report(name: str, dataset: Dataset, options: StoryOptions, baseline_threshold: float) -> None:
+    articles, gold = dataset
+    print(f"\n== {name}: {len(articles)} articles, {len(set(gold.values()))} gold stories")
+    # Load the word-frequency tables before timing: a one-off cost per process, not per article.
+    story_features(articles[0], options)
+    ours, our_seconds = timed(lambda: newsfold_stories(articles, options))
+    base, base_seconds = timed(lambda: tfidf_average_link(articles, baseline_threshold))
+    best_f1, best_threshold = -1.0, 0.0
+    for step in range(1, 20):
+        threshold = step / 20
+        f1 = b_cubed(tfidf_average_link(articles, threshold), gold)[2]
+        if f1 > best_f1:
+            best_f1, best_threshold = f1, threshold
+    tuned = tfidf_average_link(articles, best_threshold)
+    rows = [
+        ("newsfold", ours, our_seconds),
+        (f"tfidf-avglink@{baseline_threshold}", base, base_seconds),
+        (f"tfidf-avglink@{best_threshold} (oracle)", tuned, None),
+    ]
+    print(
+        f"{'method':34} {'B3 P':>6} {'B3 R':>6} {'B3 F1':>6} {'ARI':>6} {'stories':>7} {'art/s':>8}"
+    )
+    scores = {}
+    for label, predicted, seconds in rows:
+        p, r, f1 = b_cubed(predicted, gold)
+        ari = adjusted_rand(predicted, gold)
+        scores[label] = f1
+        speed = f"{len(articles) / seconds:8.0f}" if seconds else f"{'-':>8}"
+        print(f"{label:34} {p:6.3f} {r:6.3f} {f1:6.3f} {ari:6.3f} {len(predicted):7d} {speed}")
+    base_f1 = b_cubed(base, gold)[2]
+    print(
+        f"ratios: F1 newsfold/baseline {b_cubed(ours, gold)[2] / base_f1:.3f}, "
+        f"vs oracle {b_cubed(ours, gold)[2] / best_f1:.3f}; speed newsfold/baseline "
+        f"{base_seconds / our_seconds:.2f}"
+    )
+    print(candidate_recall(articles, gold, options))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("data_dir", nargs="?", default=None)
+    parser.add_argument("--threshold", type=float, default=None, help="override the link threshold")
+    parser.add_argument("--no-refine", action="store_true", help="plain connected components")
+    parser.add_argument("--baseline-threshold", type=float, default=0.3)
+    args = parser.parse_args(argv)
+    root = Path(__file__).resolve().parent.parent
+    data_dir = Path(args.data_dir) if args.data_dir else root.parent / "shared" / "data"
+    if not (data_dir / "ecbplus").is_dir() or not (data_dir / "multinews-dev").is_dir():
+        print(
+            f"error: labelled data not found in {data_dir} (need ecbplus/ and multinews-dev/)",
+            file=sys.stderr,
+        )
+        return 1
+    overrides: dict[str, object] = {}
+    if args.threshold is not None:
+        overrides["threshold"] = args.threshold
+    if args.no_refine:
+        overrides["refine"] = False
+    options = StoryOptions(**overrides)
+    print(f"options: {options}")
+    report("ECB+ (gold: subtopic)", load_ecbplus(data_dir), options, args.baseline_threshold)
+    report(
+        "Multi-News dev (gold: story)", load_multinews(data_dir), options, args.baseline_threshold
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

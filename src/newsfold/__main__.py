@@ -1,0 +1,5 @@
+"""``python -m newsfold`` is the ``newsfold`` command."""
+
+from .cli import main
+
+main()

@@ -1,0 +1,144 @@
+"""The Python API that the CLI and the service call: batch runs, incremental ingest, one page.
+
+>>> from newsfold import run                      # doctest: +SKIP
+>>> report = run(["pages/"], "out/")               # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import IO, Any, BinaryIO
+
+from .clean import clean_page
+from .config import Settings
+from .errors import InputError, NewsfoldError
+from .index import Index
+from .ingest import check_inputs, read_inputs
+from .models import Article, Page, Skip
+from .report import RunReport
+from .store.sqlite import Store
+
+PathLike = str | os.PathLike[str]
+ProgressFactory = Callable[[str], Callable[[int], None]]
+
+
+def open_index(db: PathLike | None = None, settings: Settings | None = None) -> Index:
+    """The incremental index over a store file (created if missing)."""
+    settings = settings or Settings()
+    return Index(Store(db if db is not None else settings.db), settings)
+
+
+def ingest(
+    inputs: Sequence[PathLike],
+    db: PathLike | None = None,
+    settings: Settings | None = None,
+    *,
+    stdin: BinaryIO | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> RunReport:
+    """Read pages and add them to the store; pages already stored change nothing."""
+    settings = settings or Settings()
+    check_inputs(inputs)
+    index = open_index(db, settings)
+    try:
+        return index.add(_pages(inputs, settings, stdin, progress), None)
+    finally:
+        index.store.close()
+
+
+def run(
+    inputs: Sequence[PathLike],
+    out_dir: PathLike,
+    settings: Settings | None = None,
+    *,
+    stdin: BinaryIO | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> RunReport:
+    """The whole batch pipeline; writes ``articles.jsonl``, ``stories.jsonl``, ``report.json``.
+
+    The batch run uses a private in-memory store and the same code as incremental ingest, so a
+    batch run and an ingest of the same pages give the same groups and stories.
+    """
+    settings = settings or Settings()
+    check_inputs(inputs)
+    out = Path(out_dir)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"cannot create the output folder {out}: {exc.strerror}") from exc
+    index = Index(Store(":memory:"), settings)
+    try:
+        report = index.add(_pages(inputs, settings, stdin, progress), None)
+        write_outputs(index, out, report)
+    finally:
+        index.store.close()
+    return report
+
+
+def write_outputs(index: Index, out: Path, report: RunReport) -> None:
+    """The output contract of DESIGN.md; written to temporary names then renamed into place."""
+    stories = index.story_records() if index.settings.runs("stories") else []
+    _write_jsonl(out / "articles.jsonl", index.article_records())
+    _write_jsonl(out / "stories.jsonl", (_story_out(s) for s in stories))
+    _write_json(out / "report.json", report.to_dict())
+
+
+def _story_out(record: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": record["id"],
+        "headline": record.get("headline"),
+        "articles": record["articles"],
+        "copy_groups": record.get("copy_groups", []),
+        "first_published": record.get("first_published"),
+        "last_published": record.get("last_published"),
+        "digest": record.get("digest"),
+    }
+
+
+def clean_file(path: PathLike, settings: Settings | None = None) -> Article:
+    """One page file (text or HTML) to its article."""
+    settings = settings or Settings()
+    check_inputs([path])
+    for item in read_inputs([path], settings.ingest):
+        if isinstance(item, Skip):
+            raise NewsfoldError(f"{item.origin}: {item.reason}" + (f" ({item.detail})" if item.detail else ""))
+        return clean_page(item, settings.clean)
+    raise NewsfoldError(f"{path}: no page found")
+
+
+def _pages(
+    inputs: Sequence[PathLike],
+    settings: Settings,
+    stdin: BinaryIO | None,
+    progress: Callable[[int], None] | None,
+) -> Iterator[Page | Skip]:
+    for item in read_inputs(inputs, settings.ingest, stdin=stdin or sys.stdin.buffer):
+        yield item
+        if progress is not None:
+            progress(1)
+
+
+def _write_jsonl(path: Path, records: Iterable[dict[str, Any]]) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    with open(tmp, "w", encoding="utf-8") as handle:
+        for record in records:
+            handle.write(json.dumps(record, ensure_ascii=False, sort_keys=False))
+            handle.write("\n")
+    os.replace(tmp, path)
+
+
+def _write_json(path: Path, data: dict[str, Any]) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    with open(tmp, "w", encoding="utf-8") as handle:
+        json.dump(data, handle, ensure_ascii=False, indent=2)
+        handle.write("\n")
+    os.replace(tmp, path)
+
+
+def dump(records: Iterable[dict[str, Any]], stream: IO[str]) -> None:
+    for record in records:
+        stream.write(json.dumps(record, ensure_ascii=False) + "\n")

@@ -1,0 +1,318 @@
+"""Page -> Article: the flat-text and HTML paths and the metadata post-processing they share."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from newsfold.clean.lines import BAD, GOOD, STAMP, Line, chrome_hits, read_lines, select
+from newsfold.clean.metadata import (
+    credit_line,
+    date_from_url,
+    detect_language,
+    parse_byline,
+    parse_date,
+    split_dateline,
+    split_trailing_credit,
+    url_words,
+)
+from newsfold.clean.options import CleanOptions
+from newsfold.models import Article, Page
+from newsfold.text import normalise, words
+
+NO_ARTICLE = "no article found"
+_DEFAULT = CleanOptions()
+# How far above the body the title is looked for, in non-blank lines: titles sit close to the
+# body, with at most a byline, date, share buttons and an image between them.
+_TITLE_WINDOW = 15
+# Lines after the body where a credit line ("\u00a9 AFP 2019") may still stand.
+_CREDIT_WINDOW = 4
+
+
+@dataclass(slots=True)
+class _Parts:
+    """The article being assembled (mutable while the post-processing runs)."""
+
+    paragraphs: list[str]
+    title: str | None = None
+    standfirst: str | None = None
+    dateline: str | None = None
+    credit: str | None = None
+    byline: str | None = None
+    published: str | None = None
+    extra_credits: list[str] = field(default_factory=list)
+
+
+def _finish_body(parts: _Parts) -> None:
+    """Metadata out of the body: credit lines, trailing credit, byline, standfirst, dateline."""
+    body: list[str] = []
+    for paragraph in parts.paragraphs:
+        is_credit, wire = credit_line(paragraph)
+        if is_credit:
+            if wire and parts.credit is None:
+                parts.credit = wire
+            continue
+        body.append(paragraph)
+    if body:
+        wire, rest = split_trailing_credit(body[-1])
+        if wire:
+            parts.credit = parts.credit or wire
+            body[-1] = rest
+            if not rest.strip():
+                body.pop()
+    if body:
+        name = parse_byline(body[0])
+        if name:
+            parts.byline = parts.byline or name
+            body.pop(0)
+    if len(body) > 1 and parts.standfirst is None:
+        # A summary printed above the body and repeated by it (often inside the first
+        # paragraph) is the standfirst, not a paragraph of its own.
+        first = normalise(body[0])
+        if len(first) >= 20 and any(first in normalise(p) for p in body[1:4]):
+            parts.standfirst = body.pop(0)
+    if body:
+        place, wire, rest = split_dateline(body[0])
+        if rest.strip() and (place or wire):
+            parts.dateline = place
+            if wire:
+                parts.credit = parts.credit or wire
+            body[0] = rest.strip()
+    parts.paragraphs = body
+
+
+def _article(
+    parts: _Parts, *, id: str, url: str | None, options: CleanOptions, page: Page | None = None
+) -> Article:
+    paragraphs = tuple(p[: options.max_paragraph_chars] for p in parts.paragraphs if p.strip())
+    lang = None
+    if options.detect_language:
+        lang = detect_language(" ".join(paragraphs[:8]) or parts.title or "")
+    return Article(
+        id=id,
+        title=parts.title,
+        standfirst=parts.standfirst,
+        paragraphs=paragraphs,
+        dateline=parts.dateline,
+        credit=parts.credit,
+        byline=parts.byline,
+        published=parts.published,
+        site=page.site if page else None,
+        lang=lang,
+        url=url,
+        fetched_at=page.fetched_at if page else None,
+        reason=None if paragraphs else NO_ARTICLE,
+    )
+
+
+def _empty(*, id: str, url: str | None, page: Page | None = None) -> Article:
+    return Article(
+        id=id,
+        url=url,
+        site=page.site if page else None,
+        fetched_at=page.fetched_at if page else None,
+        reason=NO_ARTICLE,
+    )
+
+
+def _title_position(lines: list[Line], start: int, slug: frozenset[str]) -> int:
+    """Position of the title line above the body start, -1 when none looks like one.
+
+    Candidates are lines of 2-40 words that are not chrome phrases, dates, bylines or
+    sentences ending in a colon. With a URL, the candidate sharing most words with the URL's
+    slug wins (sites put the headline in the slug); otherwise the nearest one does.
+    """
+    best = -1
+    best_overlap = 0.0
+    nearest = -1
+    nearest_sentence = -1
+    low = max(0, start - _TITLE_WINDOW)
+    for position in range(start - 1, low - 1, -1):
+        line = lines[position]
+        if line.heading or line.words < 2 or line.words > 40:
+            continue
+        if line.kind == STAMP or (line.kind == BAD and line.text.count(" ") < 2):
+            continue
+        text = line.text
+        if text.endswith(":") or parse_byline(text) or credit_line(text)[0]:
+            continue
+        if line.words < 20 and parse_date(text):
+            continue
+        if line.kind == BAD and not _repeated_title(lines, position):
+            continue
+        if line.words >= 3:
+            # Headlines rarely end with a full stop; a sentence is only a fallback.
+            if not line.terminal and nearest < 0:
+                nearest = position
+            elif line.terminal and nearest_sentence < 0:
+                nearest_sentence = position
+        if slug:
+            tokens = _title_tokens(text)
+            overlap = len(tokens & slug) / max(1, min(len(slug), len(tokens)))
+            if overlap > best_overlap:
+                best, best_overlap = position, overlap
+    if best >= 0 and best_overlap >= 0.5:
+        return best
+    return nearest if nearest >= 0 else nearest_sentence
+
+
+def _repeated_title(lines: list[Line], position: int) -> bool:
+    """A BAD line may still be the title when it is only BAD for being repeated on the page."""
+    line = lines[position]
+    neighbours = [
+        other for other in lines[max(0, position - 1) : position + 2] if other is not line
+    ]
+    if any(o.text == line.text and abs(o.number - line.number) == 1 for o in neighbours):
+        return False  # an image's alt text printed again as its caption
+    count = sum(1 for other in lines if other.text == line.text)
+    return count > 1 and not line_is_chrome(line.text)
+
+
+def line_is_chrome(text: str) -> bool:
+    return chrome_hits(text.casefold(), sentence=False) > 0
+
+
+def _is_header_line(line: Line) -> bool:
+    """A byline or a date line: the furniture between a headline and its article."""
+    if line.words > 12 or line.kind == GOOD:
+        return False
+    return (
+        parse_byline(line.text.lstrip("\u2022*- ")) is not None or parse_date(line.text) is not None
+    )
+
+
+def _title_tokens(text: str) -> set[str]:
+    """Word tokens as a URL slug spells them (no apostrophes: "we're" -> "were")."""
+    return {token.replace("'", "") for token in words(text)}
+
+
+def _slug_match(line: Line, slug: frozenset[str]) -> bool:
+    if not slug or line.words < 3 or line.words > 30 or line.kind == GOOD:
+        return False
+    tokens = _title_tokens(line.text)
+    return len(tokens & slug) >= max(2, 0.6 * min(len(slug), len(tokens)))
+
+
+def _header_anchor(lines: list[Line], slug: frozenset[str]) -> int:
+    """Position of the first paragraph under the article's header, -1 when none is seen.
+
+    The header is the first headline matching the URL's slug, else the first byline or date
+    line that a paragraph follows within a few lines (teaser lists repeat the byline-date
+    pattern further down the page; only the first counts).
+    """
+    for finder in (_slug_match, None):
+        for position, line in enumerate(lines):
+            hit = _slug_match(line, slug) if finder is not None else _is_header_line(line)
+            if not hit:
+                continue
+            for following in range(position + 1, min(len(lines), position + 6)):
+                if lines[following].kind == GOOD:
+                    return following
+            if finder is not None:
+                break  # the headline was found: do not fall through to later look-alikes
+    return -1
+
+
+def clean_text(text: str, *, id: str = "", options: CleanOptions | None = None) -> Article:
+    """Clean a flat-text page (one block per line) into an Article."""
+    return _clean_text(text, id=id, url=None, options=options or _DEFAULT)
+
+
+def _clean_text(
+    text: str,
+    *,
+    id: str,
+    url: str | None,
+    options: CleanOptions,
+    page: Page | None = None,
+) -> Article:
+    if not text or not text.strip():
+        return _empty(id=id, url=url, page=page)
+    lines = read_lines(text, max_lines=options.max_lines, max_line_chars=options.max_line_chars)
+    slug = url_words(url)
+    selection = select(lines, _header_anchor(lines, slug))
+    if selection.start < 0 or selection.run_words < max(1, options.min_body_words):
+        return _empty(id=id, url=url, page=page)
+    kept_positions = list(selection.kept)
+    title_at = _title_position(lines, selection.start, slug)
+    standfirst = None
+    if len(kept_positions) > 2 and 0 <= title_at and kept_positions[0] - title_at <= 3:
+        # A paragraph right under the headline, set apart from the next one by furniture (a
+        # caption, a byline, a date) is the standfirst, not the first paragraph of the body.
+        first, second = kept_positions[0], kept_positions[1]
+        between = lines[first + 1 : second]
+        if between and any(line.kind in (BAD, STAMP) for line in between):
+            standfirst = lines[first].text
+            kept_positions.pop(0)
+    kept = [lines[p].text for p in kept_positions]
+    parts = _Parts(paragraphs=kept, standfirst=standfirst)
+    # Credit lines just under the body ("Includes reporting by \u00a9 AFP 2019").
+    for position in range(selection.end + 1, min(len(lines), selection.end + 1 + _CREDIT_WINDOW)):
+        is_credit, wire = credit_line(lines[position].text)
+        if is_credit and wire:
+            parts.credit = wire
+            break
+    if title_at >= 0:
+        parts.title = lines[title_at].text
+    # Byline and date: only between the title and the body. A date above the title belongs
+    # to the site header (today's date, a weather widget), not to the article.
+    header = range(title_at + 1, selection.start) if title_at >= 0 else range(0)
+    published = date_from_url(url)
+    for position in header:
+        text_line = lines[position].text
+        if parts.standfirst is None and lines[position].kind == GOOD:
+            # A prose paragraph between the title and the body, set apart from the body by
+            # a caption or a byline: the standfirst.
+            parts.standfirst = text_line
+        if parts.byline is None:
+            parts.byline = parse_byline(text_line)
+        if published is None and len(text_line) < 200:
+            published = parse_date(text_line)
+    parts.published = published
+    _finish_body(parts)
+    return _article(parts, id=id, url=url, options=options, page=page)
+
+
+def clean_html(
+    html: str,
+    *,
+    id: str = "",
+    url: str | None = None,
+    options: CleanOptions | None = None,
+) -> Article:
+    """Clean an HTML page into an Article (trafilatura's main text, then the shared rules)."""
+    return _clean_html(html, id=id, url=url, options=options or _DEFAULT)
+
+
+def _clean_html(
+    html: str,
+    *,
+    id: str,
+    url: str | None,
+    options: CleanOptions,
+    page: Page | None = None,
+) -> Article:
+    from newsfold.clean.html import extract_html
+
+    if not html or not html.strip():
+        return _empty(id=id, url=url, page=page)
+    extracted = extract_html(html[: options.max_html_chars], url=url)
+    if extracted is None or not extracted.paragraphs:
+        return _empty(id=id, url=url, page=page)
+    parts = _Parts(
+        paragraphs=list(extracted.paragraphs),
+        title=extracted.title,
+        byline=extracted.author,
+        published=extracted.published or date_from_url(url),
+    )
+    _finish_body(parts)
+    if sum(len(p.split()) for p in parts.paragraphs) < max(1, options.min_body_words // 2):
+        return _empty(id=id, url=url, page=page)
+    return _article(parts, id=id, url=url, options=options, page=page)
+
+
+def clean_page(page: Page, options: CleanOptions | None = None) -> Article:
+    """Clean a Page: its HTML when present, else its text. Never raises on page content."""
+    options = options or _DEFAULT
+    if page.html is not None and page.html.strip():
+        return _clean_html(page.html, id=page.id, url=page.url, options=options, page=page)
+    return _clean_text(page.text or "", id=page.id, url=page.url, options=options, page=page)

@@ -1,0 +1,50 @@
+"""Copy detection: pages that carry the same text, found by MinHash-LSH and verified exactly.
+
+Pure kernels (shingles, MinHash, banding, exact comparison, paragraph alignment, union-find)
+and two drivers over them that give the same pairs: ``find_copies`` for a batch and
+``CopyIndex`` for pages arriving one at a time.
+"""
+
+from __future__ import annotations
+
+from newsfold.copies.align import align_bodies, align_paragraphs
+from newsfold.copies.explain import explain, verify
+from newsfold.copies.fingerprint import Fingerprint, fingerprint_many, make_hasher
+from newsfold.copies.index import Added, BodyStorage, CopyIndex, CopyStorage, MemoryCopyStorage
+from newsfold.copies.lsh import band_keys, candidate_pairs
+from newsfold.copies.minhash import MinHasher, pack
+from newsfold.copies.options import CopyOptions
+from newsfold.copies.shingles import Body, body_shingles, paragraph_keys, read_body
+from newsfold.copies.stage import CopyResult, find_copies, group_pairs
+from newsfold.copies.unionfind import UnionFind
+from newsfold.copies.verify import compare, is_copy
+
+__all__ = [
+    "Added",
+    "Body",
+    "BodyStorage",
+    "CopyIndex",
+    "CopyOptions",
+    "CopyResult",
+    "CopyStorage",
+    "Fingerprint",
+    "MemoryCopyStorage",
+    "MinHasher",
+    "UnionFind",
+    "align_bodies",
+    "align_paragraphs",
+    "band_keys",
+    "body_shingles",
+    "candidate_pairs",
+    "compare",
+    "explain",
+    "find_copies",
+    "fingerprint_many",
+    "group_pairs",
+    "is_copy",
+    "make_hasher",
+    "pack",
+    "paragraph_keys",
+    "read_body",
+    "verify",
+]

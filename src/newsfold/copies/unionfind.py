@@ -1,0 +1,63 @@
+"""Union-find (disjoint sets) over hashable items, for grouping verified copy pairs."""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable
+from typing import Generic, TypeVar
+
+T = TypeVar("T", bound=Hashable)
+
+
+class UnionFind(Generic[T]):
+    """Disjoint sets with path halving and union by size.
+
+    >>> uf = UnionFind[str]()
+    >>> uf.union("a", "b"); uf.union("c", "d"); uf.union("b", "a")
+    >>> uf.find("a") == uf.find("b"), uf.find("a") == uf.find("c")
+    (True, False)
+    >>> uf.union("d", "a")
+    >>> sorted(sorted(g) for g in uf.groups())
+    [['a', 'b', 'c', 'd']]
+    >>> uf.add("e"); sorted(len(g) for g in uf.groups())
+    [1, 4]
+    """
+
+    __slots__ = ("_parent", "_size")
+
+    def __init__(self, items: Iterable[T] = ()) -> None:
+        self._parent: dict[T, T] = {}
+        self._size: dict[T, int] = {}
+        for item in items:
+            self.add(item)
+
+    def add(self, item: T) -> None:
+        """Make ``item`` a set of its own if it is not known yet."""
+        if item not in self._parent:
+            self._parent[item] = item
+            self._size[item] = 1
+
+    def find(self, item: T) -> T:
+        """The representative of ``item``'s set (adding ``item`` if new)."""
+        self.add(item)
+        parent = self._parent
+        while parent[item] != item:
+            parent[item] = parent[parent[item]]
+            item = parent[item]
+        return item
+
+    def union(self, first: T, second: T) -> None:
+        """Merge the sets of ``first`` and ``second``."""
+        root_a, root_b = self.find(first), self.find(second)
+        if root_a == root_b:
+            return
+        if self._size[root_a] < self._size[root_b]:
+            root_a, root_b = root_b, root_a
+        self._parent[root_b] = root_a
+        self._size[root_a] += self._size[root_b]
+
+    def groups(self) -> list[list[T]]:
+        """Every set as a list, in the order items were first added."""
+        by_root: dict[T, list[T]] = {}
+        for item in self._parent:
+            by_root.setdefault(self.find(item), []).append(item)
+        return list(by_root.values())

@@ -1,0 +1,174 @@
+"""Build the digest of one story: headline, summary, shared facts, additions, quotes, sources."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+
+from newsfold.digest.align import Unit, article_units, containment, found_in, tfidf_matrix
+from newsfold.digest.entities import extract_entities
+from newsfold.digest.options import DigestOptions
+from newsfold.digest.quotes import extract_quotes
+from newsfold.digest.select import select_summary
+from newsfold.digest.sources import relate_sources
+from newsfold.models import Article, CopyGroup, Digest, SourcedSentence
+from newsfold.text import normalise, words
+
+# A sentence shorter than this is a fragment ("Polls.", "All of them.") rather than a fact.
+_MIN_FACT_WORDS = 4
+
+
+def _unique_articles(articles: Sequence[Article]) -> list[Article]:
+    """Articles sorted by id, one per id, so that input order never changes the digest."""
+    out: dict[str, Article] = {}
+    for article in sorted(articles, key=lambda a: (a.id, a.body, a.title or "")):
+        out.setdefault(article.id, article)
+    return list(out.values())
+
+
+def _paragraph_alignment(
+    units: Sequence[Unit],
+    found: Sequence[tuple[str, ...]],
+    articles: Sequence[Article],
+    groups: Sequence[CopyGroup],
+) -> dict[tuple[str, str], tuple[int, int]]:
+    """(cut, added) paragraph counts for every ordered pair inside a copy group.
+
+    A paragraph is carried by another article when most of its sentences are found there.
+    """
+    by_article: dict[str, dict[int, list[tuple[str, ...]]]] = {}
+    for unit, where in zip(units, found, strict=True):
+        by_article.setdefault(unit.article, {}).setdefault(unit.paragraph, []).append(where)
+    present = {a.id for a in articles}
+
+    def unshared(source: str, target: str) -> int:
+        count = 0
+        for carried in by_article.get(source, {}).values():
+            if sum(target in where for where in carried) * 2 < len(carried):
+                count += 1
+        return count
+
+    out: dict[tuple[str, str], tuple[int, int]] = {}
+    for group in groups:
+        members = [m for m in group.members if m in present]
+        for first in members:
+            for second in members:
+                if first != second:
+                    out[(first, second)] = (unshared(first, second), unshared(second, first))
+    return out
+
+
+def _headline(articles: Sequence[Article], source_key: Mapping[str, str], fallback: str) -> str:
+    """The most shared title; among equals, the one whose words the other sources use most."""
+    titled = [a for a in articles if a.title and a.title.strip()]
+    if not titled:
+        return fallback
+    vocabulary = {a.id: set(words(" ".join([a.title or "", *a.paragraphs]))) for a in articles}
+    same_title = Counter(normalise(a.title or "") for a in titled)
+
+    def coverage(article: Article) -> float:
+        tokens = words(article.title or "")
+        others = [o for o in articles if source_key[o.id] != source_key[article.id]]
+        if not tokens or not others:
+            return 0.0
+        return sum(sum(t in vocabulary[o.id] for t in tokens) / len(tokens) for o in others) / len(
+            others
+        )
+
+    best = min(
+        titled,
+        key=lambda a: (
+            -same_title[normalise(a.title or "")],
+            -coverage(a),
+            len(a.title or ""),
+            a.id,
+        ),
+    )
+    return (best.title or "").strip()
+
+
+def _event_date(dates: Sequence[str]) -> str | None:
+    """The date most sources give (the earliest among equals): reports follow the event."""
+    if not dates:
+        return None
+    counts = Counter(dates)
+    return min(counts, key=lambda d: (-counts[d], d))
+
+
+def build_digest(
+    articles: Sequence[Article],
+    copy_groups: Sequence[CopyGroup],
+    options: DigestOptions | None = None,
+) -> Digest:
+    """The consolidated account of the story told by ``articles``.
+
+    ``copy_groups`` come from the copies stage; members outside ``articles`` are ignored. Pure and
+    deterministic: the same articles in any order give the same digest.
+    """
+    options = options or DigestOptions()
+    ordered = _unique_articles(articles)
+    groups = sorted(copy_groups, key=lambda g: g.id)
+    units: list[Unit] = []
+    for article in ordered:
+        units.extend(article_units(article, options.shingle_size))
+    article_shingles: dict[str, frozenset[str]] = {
+        a.id: frozenset(s for u in units if u.article == a.id for s in u.shingles) for a in ordered
+    }
+    found = found_in(units, article_shingles, options.found_containment)
+    sources, source_key = relate_sources(
+        ordered, groups, _paragraph_alignment(units, found, ordered, groups)
+    )
+
+    # What each adds: its sentences no other article carries (a copy carrying one counts).
+    what_each_adds: dict[str, tuple[SourcedSentence, ...]] = {}
+    for article in ordered:
+        what_each_adds[article.id] = tuple(
+            SourcedSentence(unit.text, (unit.article,))
+            for unit, where in zip(units, found, strict=True)
+            if unit.article == article.id and not where and len(unit.tokens) >= _MIN_FACT_WORDS
+        )
+
+    # Common facts: carried by two or more sources, a copy group counting as one source.
+    common: list[SourcedSentence] = []
+    emitted: list[frozenset[str]] = []
+    for unit, where in zip(units, found, strict=True):
+        carriers = (unit.article, *where)
+        if len({source_key[a] for a in carriers}) < 2 or len(unit.tokens) < _MIN_FACT_WORDS:
+            continue
+        if any(containment(unit, shingles) >= options.found_containment for shingles in emitted):
+            continue
+        emitted.append(unit.shingles)
+        common.append(SourcedSentence(unit.text, tuple(sorted(set(carriers), key=carriers.index))))
+
+    # Summary: extractive, each sentence with the articles that carry or support it.
+    summary_sentences: list[SourcedSentence] = []
+    if units:
+        matrix = tfidf_matrix([u.tokens for u in units])
+        similarity = matrix @ matrix.T
+        picked = select_summary(units, similarity, source_key, options)
+        for i in picked:
+            supporters = {units[i].article, *found[i]}
+            for j in np.flatnonzero(similarity[i] >= options.support_similarity):
+                supporters.add(units[int(j)].article)
+            rest = sorted(supporters - {units[i].article})
+            summary_sentences.append(SourcedSentence(units[i].text, (units[i].article, *rest)))
+    summary = " ".join(s.text for s in summary_sentences)
+
+    fallback = summary_sentences[0].text if summary_sentences else (units[0].text if units else "")
+    quotes = extract_quotes(ordered, options.min_quote_words)
+    dates = sorted(a.published for a in ordered if a.published)
+    return Digest(
+        headline=_headline(ordered, source_key, fallback),
+        summary=summary,
+        summary_sentences=tuple(summary_sentences),
+        common=tuple(common),
+        what_each_adds=what_each_adds,
+        quotes=tuple(quotes),
+        entities=extract_entities(ordered, quotes),
+        sources=tuple(sources),
+        event_date=_event_date(dates),
+        first_published=dates[0] if dates else None,
+        last_published=dates[-1] if dates else None,
+    )

@@ -1,0 +1,68 @@
+"""The settings of the digest stage: a frozen, validated options object."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from newsfold.errors import ConfigError
+
+
+@dataclass(frozen=True, slots=True)
+class DigestOptions:
+    """Parameters of :func:`newsfold.digest.build_digest`.
+
+    ``summary_words``: the length budget of the summary. Reference summaries of multi-source news
+    (Multi-News) run 150-260 words; ROUGE F1 rewards a length near the reference, so the summary
+    stops at the first sentence that reaches the budget.
+
+    ``shingle_size`` / ``found_containment``: a sentence is *found* in another article when at
+    least ``found_containment`` of its word ``shingle_size``-grams occur in that article. Word
+    3-grams survive copy-editing (a changed word breaks at most three shingles) while two
+    independent write-ups rarely share half the 3-grams of a sentence.
+
+    ``support_similarity``: a looser notion for the summary: a summary sentence is *supported* by
+    an article holding a sentence with at least this TF-IDF cosine to it (a paraphrase).
+
+    ``redundancy_similarity``: a candidate summary sentence this similar (cosine) to one already
+    chosen is skipped, so that the summary does not repeat itself.
+
+    ``min_sentence_words`` / ``max_sentence_words``: summary candidates outside these bounds are
+    skipped (fragments, captions and run-on page debris).
+
+    ``position_weight``: how much an early position in its article raises a sentence's score;
+    news puts the key facts first (the inverted pyramid).
+
+    ``min_quote_words``: shorter quoted spans are scare quotes or titles, not quoted speech.
+    """
+
+    summary_words: int = 230
+    shingle_size: int = 3
+    found_containment: float = 0.5
+    support_similarity: float = 0.35
+    redundancy_similarity: float = 0.45
+    min_sentence_words: int = 6
+    max_sentence_words: int = 70
+    position_weight: float = 1.0
+    min_quote_words: int = 4
+
+    def __post_init__(self) -> None:
+        if not 20 <= self.summary_words <= 2000:
+            raise ConfigError(
+                f"summary_words must be between 20 and 2000, got {self.summary_words}; "
+                "about 150-250 suits a news digest"
+            )
+        if not 1 <= self.shingle_size <= 8:
+            raise ConfigError(f"shingle_size must be between 1 and 8, got {self.shingle_size}")
+        for name in ("found_containment", "support_similarity", "redundancy_similarity"):
+            value = getattr(self, name)
+            if not 0.0 < value <= 1.0:
+                raise ConfigError(f"{name} must be in (0, 1], got {value}")
+        if self.min_sentence_words < 1 or self.max_sentence_words < self.min_sentence_words:
+            raise ConfigError(
+                "min_sentence_words must be >= 1 and max_sentence_words >= min_sentence_words, "
+                f"got {self.min_sentence_words} and {self.max_sentence_words}"
+            )
+        if self.position_weight < 0:
+            raise ConfigError(f"position_weight must be >= 0, got {self.position_weight}")
+        if self.min_quote_words < 1:
+            raise ConfigError(f"min_quote_words must be >= 1, got {self.min_quote_words}")

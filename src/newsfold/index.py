@@ -1,0 +1,299 @@
+"""The incremental index: pages in, the store extended; batch runs use the same code.
+
+An ``Index`` drives the stages over a ``Store``:
+
+* per page (streamed): clean -> article; copies -> signature, LSH keys, verified copy pairs against
+  what is stored; stories -> features, inverted-index keys, links to stored articles;
+* per batch (one transaction): everything above lands together;
+* after the pages: copy groups and stories are the connected components of the stored edges, and
+  the digest is rebuilt only for stories whose membership changed.
+
+Because groups and stories are functions of pairwise decisions between stored articles, ingesting
+pages in several runs gives the same groups and stories as ingesting them at once, and ingesting
+a stored page again changes nothing.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from itertools import islice
+from typing import Any
+
+import xxhash
+
+from .clean import clean_page
+from .config import Settings
+from .copies import CopyIndex, UnionFind
+from .digest import build_digest
+from .errors import ConfigError
+from .models import Article, CopyGroup, CopyPair, Page, Skip, Story
+from .report import RunReport
+from .store.sqlite import Store
+from .stories import StoryFeatures, candidate_keys, linked, story_features
+
+ProgressHook = Callable[[int], None]
+
+
+def content_hash(page: Page) -> str:
+    raw = page.html if page.html is not None else (page.text or "")
+    kind = "html" if page.html is not None else "text"
+    return hashlib.sha1(f"{kind}\0{raw}".encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def short_id(prefix: str, key: str) -> str:
+    """A stable id derived from a member id (the smallest one of a group)."""
+    return prefix + xxhash.xxh64_hexdigest(key.encode("utf-8"))[:12]
+
+
+def raw_paragraphs(page: Page) -> tuple[str, ...]:
+    """A page's text as given (the ``copies``-only mode): blank-line blocks, else lines."""
+    text = page.text
+    if text is None:
+        import trafilatura  # noqa: PLC0415 - heavy, only for HTML without the clean stage
+
+        text = trafilatura.html2txt(page.html or "") or ""
+    blocks = [b.strip() for b in text.replace("\r\n", "\n").split("\n\n")]
+    blocks = [b for b in blocks if b]
+    if len(blocks) <= 1:
+        blocks = [line.strip() for line in text.splitlines() if line.strip()]
+    return tuple(" ".join(b.split()) for b in blocks)
+
+
+class Index:
+    """Pages in, a store extended. ``Index(Store("news.db"), settings)``."""
+
+    def __init__(self, store: Store, settings: Settings | None = None) -> None:
+        self.store = store
+        self.settings = settings or Settings()
+        self._check_compatible()
+        self._copies = CopyIndex(store, self.settings.copies)
+
+    def _check_compatible(self) -> None:
+        """A store is built with one set of stages and copy/story settings; mixing corrupts it."""
+        fingerprint = json.dumps(
+            {
+                "stages": list(self.settings.stages),
+                "copies": dataclasses.asdict(self.settings.copies),
+                "stories": dataclasses.asdict(self.settings.stories),
+                "clean": dataclasses.asdict(self.settings.clean),
+            },
+            sort_keys=True,
+        )
+        stored = self.store.get_meta("settings")
+        if stored is None:
+            with self.store.batch():
+                self.store.set_meta("settings", fingerprint)
+        elif stored != fingerprint:
+            raise ConfigError(
+                f"the store {self.store.path} was built with other stages or settings; "
+                "use a new --db (or the same settings as before)"
+            )
+
+    # -- ingest ----------------------------------------------------------------------------------
+
+    def add(
+        self, items: Iterable[Page | Skip], progress: ProgressHook | None = None
+    ) -> RunReport:
+        """Ingest pages (and count skips handed over by the readers); returns what was done."""
+        report = RunReport()
+        stream = iter(items)
+        while True:
+            batch = list(islice(stream, self.settings.batch_size))
+            if not batch:
+                break
+            with self.store.batch():
+                for item in batch:
+                    if isinstance(item, Skip):
+                        report.pages_read += 1
+                        report.skip(item)
+                    else:
+                        self._add_page(item, report)
+                self.store.set_meta("dirty", "1")
+            if progress is not None:
+                progress(len(batch))
+        if self.store.get_meta("dirty") == "1":
+            self.rebuild(report)
+        return report
+
+    def _add_page(self, page: Page, report: RunReport) -> None:
+        report.pages_read += 1
+        digest = content_hash(page)
+        stored = self.store.page_hash(page.id)
+        if stored is not None:
+            if stored == digest:
+                report.already_stored += 1
+            else:
+                report.skip(
+                    Skip(page.id, page.origin or page.id, "id already stored",
+                         "another page with this id and other content is in the store")
+                )
+            return
+        with report.timed("clean"):
+            article = self._article(page)
+        self.store.put_page(page, digest)
+        self.store.put_article(article)
+        report.pages_kept += 1
+        if not article.paragraphs:
+            report.no_article += 1
+            return
+        if self.settings.runs("copies"):
+            with report.timed("copies"):
+                outcome = self._copies.add(article.id, article.paragraphs)
+                if outcome.too_short:
+                    report.too_short_to_compare += 1
+                for pair in outcome.pairs:
+                    self.store.put_copy_pair(pair)
+                    report.copy_pairs_new += 1
+        if self.settings.runs("stories"):
+            with report.timed("stories"):
+                self._link_story(article, report)
+
+    def _article(self, page: Page) -> Article:
+        if self.settings.runs("clean"):
+            return clean_page(page, self.settings.clean)
+        return Article(
+            id=page.id, paragraphs=raw_paragraphs(page), site=page.site, url=page.url,
+            fetched_at=page.fetched_at,
+        )
+
+    def _link_story(self, article: Article, report: RunReport) -> None:
+        options = self.settings.stories
+        features = story_features(article, options)
+        keys = candidate_keys(features, options)
+        candidates = self.store.story_candidates(keys) - {article.id}
+        stored = self.store.story_features(candidates)
+        for other_id in sorted(stored):
+            if linked(features, StoryFeatures.from_dict(stored[other_id]), options):
+                self.store.put_story_link(article.id, other_id)
+                report.story_links_new += 1
+        self.store.put_story_features(article.id, features.to_dict(), keys)
+
+    # -- derived state ----------------------------------------------------------------------------
+
+    def rebuild(self, report: RunReport | None = None) -> None:
+        """Copy groups and stories from the stored edges; digests of changed stories."""
+        report = report or RunReport()
+        with self.store.batch():
+            articles = self.store.articles()
+            with report.timed("copies"):
+                pairs = self.store.copy_pairs() if self.settings.runs("copies") else []
+                groups = _components(
+                    [a for a, art in articles.items() if art.paragraphs], [(p.a, p.b) for p in pairs]
+                )
+                group_of = {m: short_id("g", members[0]) for members in groups for m in members}
+                report.copy_pairs = len(pairs)
+                report.copy_groups = sum(1 for g in groups if len(g) > 1)
+            story_of: dict[str, str] = {}
+            if self.settings.runs("stories"):
+                with report.timed("stories"):
+                    edges = [(p.a, p.b) for p in pairs] + self.store.story_links()
+                    stories = _components([a for a, art in articles.items() if art.paragraphs], edges)
+                    story_of = {m: short_id("s", members[0]) for members in stories for m in members}
+                    report.stories = len(stories)
+                with report.timed("digest"):
+                    self._write_stories(stories, articles, pairs, report)
+            self.store.replace_assignments(
+                (a, group_of.get(a) if self.settings.runs("copies") else None, story_of.get(a))
+                for a in articles
+            )
+            self.store.set_meta("dirty", "0")
+
+    def _write_stories(
+        self,
+        stories: Sequence[tuple[str, ...]],
+        articles: dict[str, Article],
+        pairs: Sequence[CopyPair],
+        report: RunReport,
+    ) -> None:
+        pairs_of: dict[str, list[CopyPair]] = defaultdict(list)
+        for pair in pairs:
+            pairs_of[pair.a].append(pair)
+        known = self.store.story_hashes()
+        alive: set[str] = set()
+        for members in stories:
+            story_id = short_id("s", members[0])
+            alive.add(story_id)
+            members_hash = hashlib.sha1("\0".join(members).encode()).hexdigest()
+            if known.get(story_id) == members_hash:
+                continue
+            member_articles = [articles[m] for m in members]
+            story_pairs = [p for m in members for p in pairs_of.get(m, ())]
+            copy_groups = _copy_groups(members, story_pairs)
+            story = _story(story_id, member_articles, copy_groups)
+            if self.settings.runs("digest"):
+                digest = build_digest(member_articles, copy_groups, self.settings.digest)
+                story = Story(
+                    id=story.id, articles=story.articles, copy_groups=story.copy_groups,
+                    headline=digest.headline or story.headline,
+                    first_published=story.first_published, last_published=story.last_published,
+                    digest=digest,
+                )
+                report.digests_built += 1
+            self.store.put_story(story, members_hash)
+        self.store.delete_stories(set(known) - alive)
+
+    # -- reading back -------------------------------------------------------------------------------
+
+    def article_records(self) -> Iterator[dict[str, Any]]:
+        """One record per stored page, in ingestion order, in the ``articles.jsonl`` contract."""
+        assignments = self.store.assignments()
+        cleaned = self.settings.runs("clean")
+        for article_id, article in self.store.articles().items():
+            group, story = assignments.get(article_id, (None, None))
+            record: dict[str, Any] = {"id": article_id}
+            for name in ("title", "standfirst", "body", "dateline", "credit", "byline",
+                         "published", "lang"):
+                record[name] = getattr(article, name) if cleaned else None
+            record.update(
+                site=article.site, url=article.url, fetched_at=article.fetched_at,
+                reason=article.reason, copy_group=group, story=story,
+            )
+            yield record
+
+    def story_records(self) -> list[dict[str, Any]]:
+        return self.store.story_records()
+
+
+def _components(nodes: Sequence[str], edges: Iterable[tuple[str, str]]) -> list[tuple[str, ...]]:
+    """Connected components, members sorted, components sorted by their first member."""
+    finder = UnionFind()
+    for node in nodes:
+        finder.add(node)
+    present = set(nodes)
+    for a, b in edges:
+        if a in present and b in present:
+            finder.union(a, b)
+    groups: dict[str, list[str]] = defaultdict(list)
+    for node in nodes:
+        groups[finder.find(node)].append(node)
+    return sorted(tuple(sorted(g)) for g in groups.values())
+
+
+def _copy_groups(members: Sequence[str], pairs: Sequence[CopyPair]) -> list[CopyGroup]:
+    groups = _components(members, [(p.a, p.b) for p in pairs])
+    out = []
+    for group in groups:
+        if len(group) < 2:
+            continue
+        inside = set(group)
+        group_pairs = tuple(sorted((p for p in pairs if p.a in inside), key=lambda p: (p.a, p.b)))
+        out.append(CopyGroup(id=short_id("g", group[0]), members=group, pairs=group_pairs))
+    return out
+
+
+def _story(story_id: str, articles: Sequence[Article], groups: Sequence[CopyGroup]) -> Story:
+    dates = sorted(a.published for a in articles if a.published)
+    ordered = sorted(articles, key=lambda a: (a.published or "9999", a.id))
+    headline = next((a.title for a in ordered if a.title), None)
+    return Story(
+        id=story_id,
+        articles=tuple(a.id for a in ordered),
+        copy_groups=tuple(g.members for g in groups),
+        headline=headline,
+        first_published=dates[0] if dates else None,
+        last_published=dates[-1] if dates else None,
+    )

@@ -1,0 +1,323 @@
+"""The embedded SQLite store: pages, articles, signatures, LSH buckets, copy pairs, story links.
+
+Everything derived (copy groups, stories, digests) is rebuilt from the stored edges, so a batch
+either lands whole or not at all: `Store.batch()` wraps one transaction, and a crash inside it
+leaves the database as it was before the batch (SQLite's rollback journal / WAL guarantee).
+
+Records are stored as JSON text (never pickle) so the file can be read by any SQLite client.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import zlib
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..errors import NotFoundError, StoreError
+from ..models import Article, CopyPair, Page, Story
+
+SCHEMA_VERSION = 1
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS pages (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    content_hash TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    raw BLOB NOT NULL,
+    url TEXT, site TEXT, fetched_at TEXT
+);
+CREATE TABLE IF NOT EXISTS articles (id TEXT PRIMARY KEY, data TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS signatures (
+    id TEXT PRIMARY KEY, minhash BLOB NOT NULL, n_keys INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS lsh_buckets (key INTEGER NOT NULL, id TEXT NOT NULL,
+    PRIMARY KEY (key, id)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS copy_pairs (a TEXT NOT NULL, b TEXT NOT NULL, data TEXT NOT NULL,
+    PRIMARY KEY (a, b)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS story_features (id TEXT PRIMARY KEY, data TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS story_keys (key TEXT NOT NULL, id TEXT NOT NULL,
+    PRIMARY KEY (key, id)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS story_links (a TEXT NOT NULL, b TEXT NOT NULL,
+    PRIMARY KEY (a, b)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS assignments (
+    article TEXT PRIMARY KEY, copy_group TEXT, story TEXT
+);
+CREATE INDEX IF NOT EXISTS assignments_story ON assignments (story);
+CREATE TABLE IF NOT EXISTS stories (id TEXT PRIMARY KEY, members_hash TEXT NOT NULL,
+    data TEXT NOT NULL);
+"""
+
+
+def _signed(keys: Iterable[int]) -> list[int]:
+    """uint64 keys to SQLite's signed 64-bit INTEGER (same bits)."""
+    array = np.asarray(list(keys), dtype=np.uint64)
+    return [int(k) for k in array.view(np.int64)]
+
+
+class Store:
+    """A newsfold database. ``Store(":memory:")`` gives a private in-memory one (batch runs)."""
+
+    def __init__(self, path: str | Path = "newsfold.db") -> None:
+        self.path = str(path)
+        if self.path != ":memory:":
+            parent = Path(self.path).parent
+            if not parent.is_dir():
+                raise StoreError(f"cannot create the store {self.path}: {parent} is not a folder")
+        try:
+            self._db = sqlite3.connect(self.path, isolation_level=None)
+            self._db.execute("PRAGMA foreign_keys = ON")
+            if self.path != ":memory:":
+                self._db.execute("PRAGMA journal_mode = WAL")
+                self._db.execute("PRAGMA synchronous = NORMAL")
+            self._db.executescript(_SCHEMA)
+            self._check_version()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path} is not a usable newsfold store: {exc}") from exc
+        self._in_batch = False
+
+    def _check_version(self) -> None:
+        row = self._db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
+        if row is None:
+            self._db.execute(
+                "INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
+            )
+        elif int(row[0]) != SCHEMA_VERSION:
+            raise StoreError(
+                f"{self.path} has schema version {row[0]}, this newsfold reads version "
+                f"{SCHEMA_VERSION}: re-ingest into a new store"
+            )
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """One transaction: everything written inside lands together or not at all."""
+        if self._in_batch:
+            yield
+            return
+        self._db.execute("BEGIN IMMEDIATE")
+        self._in_batch = True
+        try:
+            yield
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        else:
+            self._db.execute("COMMIT")
+        finally:
+            self._in_batch = False
+
+    # -- settings that must not change under a store -------------------------------------------
+
+    def get_meta(self, key: str) -> str | None:
+        row = self._db.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def set_meta(self, key: str, value: str) -> None:
+        self._db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+
+    # -- pages and articles ---------------------------------------------------------------------
+
+    def page_hash(self, page_id: str) -> str | None:
+        row = self._db.execute("SELECT content_hash FROM pages WHERE id=?", (page_id,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def put_page(self, page: Page, content_hash: str) -> None:
+        kind = "html" if page.html is not None else "text"
+        raw = (page.html if page.html is not None else page.text) or ""
+        self._db.execute(
+            "INSERT INTO pages (id, content_hash, kind, raw, url, site, fetched_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (page.id, content_hash, kind, zlib.compress(raw.encode("utf-8")), page.url,
+             page.site, page.fetched_at),
+        )
+
+    def get_page(self, page_id: str) -> Page:
+        row = self._db.execute(
+            "SELECT kind, raw, url, site, fetched_at FROM pages WHERE id=?", (page_id,)
+        ).fetchone()
+        if row is None:
+            raise NotFoundError(f"no page {page_id!r} in {self.path}")
+        raw = zlib.decompress(row[1]).decode("utf-8")
+        return Page(
+            id=page_id,
+            text=raw if row[0] == "text" else None,
+            html=raw if row[0] == "html" else None,
+            url=row[2], site=row[3], fetched_at=row[4],
+        )
+
+    def put_article(self, article: Article) -> None:
+        self._db.execute(
+            "INSERT OR REPLACE INTO articles VALUES (?, ?)",
+            (article.id, json.dumps(article.to_dict(), ensure_ascii=False)),
+        )
+
+    def articles(self, ids: Collection[str] | None = None) -> dict[str, Article]:
+        """Articles by id, in ingestion order; all of them when ``ids`` is None."""
+        if ids is None:
+            rows = self._db.execute(
+                "SELECT a.id, a.data FROM articles a JOIN pages p ON p.id = a.id ORDER BY p.seq"
+            ).fetchall()
+        else:
+            rows = []
+            for chunk in _chunks(sorted(ids)):
+                marks = ",".join("?" * len(chunk))
+                rows += self._db.execute(
+                    f"SELECT id, data FROM articles WHERE id IN ({marks})", chunk
+                ).fetchall()
+        return {row[0]: Article.from_dict(json.loads(row[1])) for row in rows}
+
+    def article(self, article_id: str) -> Article:
+        found = self.articles([article_id])
+        if article_id not in found:
+            raise NotFoundError(f"no article {article_id!r} in {self.path}")
+        return found[article_id]
+
+    def count(self, table: str) -> int:
+        if table not in {"pages", "articles", "copy_pairs", "stories", "story_links"}:
+            raise ValueError(table)
+        return int(self._db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])
+
+    # -- copies: signatures and LSH buckets (the CopyStorage protocol) --------------------------
+
+    def candidates(self, keys: Sequence[int]) -> set[str]:
+        found: set[str] = set()
+        for chunk in _chunks(_signed(keys)):
+            marks = ",".join("?" * len(chunk))
+            found.update(
+                row[0]
+                for row in self._db.execute(
+                    f"SELECT DISTINCT id FROM lsh_buckets WHERE key IN ({marks})", chunk
+                )
+            )
+        return found
+
+    def paragraphs(self, ids: Collection[str]) -> Mapping[str, Sequence[str]]:
+        return {key: article.paragraphs for key, article in self.articles(ids).items()}
+
+    def put(self, doc_id: str, keys: Sequence[int], signature: np.ndarray) -> None:
+        self._db.execute(
+            "INSERT OR REPLACE INTO signatures VALUES (?, ?, ?)",
+            (doc_id, np.ascontiguousarray(signature).tobytes(), len(keys)),
+        )
+        self._db.executemany(
+            "INSERT OR IGNORE INTO lsh_buckets VALUES (?, ?)",
+            [(key, doc_id) for key in _signed(keys)],
+        )
+
+    def put_copy_pair(self, pair: CopyPair) -> None:
+        self._db.execute(
+            "INSERT OR REPLACE INTO copy_pairs VALUES (?, ?, ?)",
+            (pair.a, pair.b, json.dumps(pair.to_dict())),
+        )
+
+    def copy_pairs(self, ids: Collection[str] | None = None) -> list[CopyPair]:
+        if ids is None:
+            rows = self._db.execute("SELECT data FROM copy_pairs ORDER BY a, b").fetchall()
+        else:
+            rows = []
+            for chunk in _chunks(sorted(ids)):
+                marks = ",".join("?" * len(chunk))
+                rows += self._db.execute(
+                    f"SELECT data FROM copy_pairs WHERE a IN ({marks}) ORDER BY a, b", chunk
+                ).fetchall()
+        return [CopyPair.from_dict(json.loads(row[0])) for row in rows]
+
+    # -- stories: features, inverted index, links ----------------------------------------------
+
+    def put_story_features(self, article_id: str, data: dict[str, Any], keys: Sequence[str]) -> None:
+        self._db.execute(
+            "INSERT OR REPLACE INTO story_features VALUES (?, ?)",
+            (article_id, json.dumps(data, ensure_ascii=False)),
+        )
+        self._db.executemany(
+            "INSERT OR IGNORE INTO story_keys VALUES (?, ?)", [(k, article_id) for k in keys]
+        )
+
+    def story_candidates(self, keys: Sequence[str]) -> set[str]:
+        found: set[str] = set()
+        for chunk in _chunks(list(keys)):
+            marks = ",".join("?" * len(chunk))
+            found.update(
+                row[0]
+                for row in self._db.execute(
+                    f"SELECT DISTINCT id FROM story_keys WHERE key IN ({marks})", chunk
+                )
+            )
+        return found
+
+    def story_features(self, ids: Collection[str]) -> dict[str, dict[str, Any]]:
+        out: dict[str, dict[str, Any]] = {}
+        for chunk in _chunks(sorted(ids)):
+            marks = ",".join("?" * len(chunk))
+            for row in self._db.execute(
+                f"SELECT id, data FROM story_features WHERE id IN ({marks})", chunk
+            ):
+                out[row[0]] = json.loads(row[1])
+        return out
+
+    def put_story_link(self, a: str, b: str) -> None:
+        first, second = sorted((a, b))
+        self._db.execute("INSERT OR IGNORE INTO story_links VALUES (?, ?)", (first, second))
+
+    def story_links(self) -> list[tuple[str, str]]:
+        return [(r[0], r[1]) for r in self._db.execute("SELECT a, b FROM story_links ORDER BY a, b")]
+
+    # -- derived: assignments and stories -------------------------------------------------------
+
+    def replace_assignments(self, rows: Iterable[tuple[str, str | None, str | None]]) -> None:
+        self._db.execute("DELETE FROM assignments")
+        self._db.executemany("INSERT INTO assignments VALUES (?, ?, ?)", rows)
+
+    def assignments(self) -> dict[str, tuple[str | None, str | None]]:
+        return {
+            r[0]: (r[1], r[2])
+            for r in self._db.execute("SELECT article, copy_group, story FROM assignments")
+        }
+
+    def story_hashes(self) -> dict[str, str]:
+        return {r[0]: r[1] for r in self._db.execute("SELECT id, members_hash FROM stories")}
+
+    def put_story(self, story: Story, members_hash: str) -> None:
+        self._db.execute(
+            "INSERT OR REPLACE INTO stories VALUES (?, ?, ?)",
+            (story.id, members_hash, json.dumps(story.to_dict(), ensure_ascii=False)),
+        )
+
+    def delete_stories(self, ids: Collection[str]) -> None:
+        self._db.executemany("DELETE FROM stories WHERE id=?", [(i,) for i in ids])
+
+    def story_records(self) -> list[dict[str, Any]]:
+        """Stories as stored (JSON dicts), newest coverage first, then by id."""
+        rows = self._db.execute("SELECT data FROM stories").fetchall()
+        records = [json.loads(r[0]) for r in rows]
+        records.sort(key=lambda r: (r.get("last_published") or "", len(r["articles"])), reverse=True)
+        return records
+
+    def story_record(self, story_id: str) -> dict[str, Any]:
+        row = self._db.execute("SELECT data FROM stories WHERE id=?", (story_id,)).fetchone()
+        if row is None:
+            raise NotFoundError(f"no story {story_id!r} in {self.path}")
+        record: dict[str, Any] = json.loads(row[0])
+        return record
+
+
+def _chunks(values: Sequence[Any], size: int = 500) -> Iterator[Sequence[Any]]:
+    """SQLite caps the number of bound parameters; query in chunks."""
+    for start in range(0, len(values), size):
+        yield values[start : start + size]

@@ -1,0 +1,34 @@
+"""The stories stage: group different write-ups of one event, order-independently.
+
+Pipeline position: after copies, before digest. Articles become ``StoryFeatures`` (weighted terms
+from a fixed frequency table, names, numbers, dates), candidates come from an inverted index of a
+few strong terms per article, ``linked`` decides each candidate pair, and ``cluster`` takes the
+connected components (copy groups joining as a unit) refined by average link.
+"""
+
+from newsfold.stories.cluster import (
+    UnionFind,
+    candidate_pairs,
+    cluster,
+    find_links,
+    refine,
+    stories_from_links,
+)
+from newsfold.stories.features import StoryFeatures, story_features
+from newsfold.stories.link import candidate_keys, linked, similarity
+from newsfold.stories.options import StoryOptions
+
+__all__ = [
+    "StoryFeatures",
+    "StoryOptions",
+    "UnionFind",
+    "candidate_keys",
+    "candidate_pairs",
+    "cluster",
+    "find_links",
+    "linked",
+    "refine",
+    "similarity",
+    "stories_from_links",
+    "story_features",
+]

@@ -1,0 +1,199 @@
+"""Stories from pairwise links: candidate pairs, connected components, average-link refinement.
+
+The outcome is a function of (a) the set of linked pairs among candidates sharing an index key
+and (b) the copy groups, which join as a unit. Each connected component is then refined by a
+deterministic average-link pass over its members alone. Nothing depends on the order articles
+arrive in or on corpus-wide statistics, so an incremental store that records links as articles
+arrive and re-runs ``stories_from_links`` on the touched components gets the batch result exactly.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+
+import numpy as np
+
+from newsfold.stories.features import StoryFeatures
+from newsfold.stories.link import candidate_keys, linked, similarity_matrix
+from newsfold.stories.options import StoryOptions
+
+Pair = tuple[str, str]
+
+
+class UnionFind:
+    """Disjoint sets over string ids; the root of a set is its smallest id (deterministic)."""
+
+    def __init__(self, ids: Iterable[str] = ()) -> None:
+        self._parent: dict[str, str] = {}
+        for item in ids:
+            self.add(item)
+
+    def add(self, item: str) -> None:
+        self._parent.setdefault(item, item)
+
+    def __contains__(self, item: object) -> bool:
+        return item in self._parent
+
+    def find(self, item: str) -> str:
+        self.add(item)
+        root = item
+        while self._parent[root] != root:
+            root = self._parent[root]
+        while self._parent[item] != root:  # path compression
+            self._parent[item], item = root, self._parent[item]
+        return root
+
+    def union(self, a: str, b: str) -> None:
+        root_a, root_b = self.find(a), self.find(b)
+        if root_a != root_b:
+            low, high = sorted((root_a, root_b))
+            self._parent[high] = low
+
+    def groups(self) -> list[tuple[str, ...]]:
+        members: dict[str, list[str]] = defaultdict(list)
+        for item in self._parent:
+            members[self.find(item)].append(item)
+        return sorted(tuple(sorted(group)) for group in members.values())
+
+
+def candidate_pairs(
+    features: Mapping[str, StoryFeatures], options: StoryOptions | None = None
+) -> Iterator[Pair]:
+    """Each unordered pair of ids sharing at least one index key, once, as ``(low, high)``."""
+    options = options or StoryOptions()
+    index: dict[str, list[str]] = defaultdict(list)
+    for article_id in sorted(features):
+        for key in candidate_keys(features[article_id], options):
+            index[key].append(article_id)
+    seen: set[Pair] = set()
+    for key in sorted(index):
+        bucket = index[key]
+        for i, low in enumerate(bucket):
+            for high in bucket[i + 1 :]:
+                pair = (low, high)
+                if pair not in seen:
+                    seen.add(pair)
+                    yield pair
+
+
+def find_links(
+    features: Mapping[str, StoryFeatures], options: StoryOptions | None = None
+) -> set[Pair]:
+    """The linked pairs among the candidates: the batch form of what a store records per arrival."""
+    options = options or StoryOptions()
+    return {
+        (a, b)
+        for a, b in candidate_pairs(features, options)
+        if linked(features[a], features[b], options)
+    }
+
+
+def refine(
+    component: Sequence[str],
+    features: Mapping[str, StoryFeatures],
+    units: Sequence[Sequence[str]],
+    options: StoryOptions | None = None,
+) -> list[tuple[str, ...]]:
+    """Split one component by average-link agglomeration at ``options.threshold``.
+
+    ``units`` are groups that must stay together (copy groups); every other member starts alone.
+    Single-link components chain: A~B and B~C can join two look-alike events through one
+    ambiguous article. Average link merges two groups only when their members are similar on
+    average. Deterministic: units in sorted order, ties broken by the first maximum.
+    """
+    options = options or StoryOptions()
+    members = sorted(set(component))
+    uf = UnionFind(members)
+    for unit in units:
+        inside = [m for m in unit if m in uf]
+        for other in inside[1:]:
+            uf.union(inside[0], other)
+    groups = uf.groups()
+    if len(groups) == 1:
+        return groups
+    position = {m: i for i, m in enumerate(members)}
+    pair_sims = similarity_matrix([features.get(m) for m in members], options)
+    k = len(groups)
+    # Sums of member-pair similarities between groups, and group sizes: average = sum / (n_a n_b).
+    sums = np.zeros((k, k))
+    sizes = np.array([len(g) for g in groups], dtype=float)
+    index = [np.array([position[m] for m in g]) for g in groups]
+    for x in range(k):
+        for y in range(x + 1, k):
+            sums[x, y] = sums[y, x] = pair_sims[np.ix_(index[x], index[y])].sum()
+    # Sum of the similarities inside each group: its cohesion is the average over its pairs.
+    inner = np.array([pair_sims[np.ix_(ix, ix)].sum() / 2 for ix in index])
+    alive = np.ones(k, dtype=bool)
+    merged: list[list[str]] = [list(g) for g in groups]
+    while True:
+        average = sums / np.outer(sizes, sizes)
+        allowed = np.outer(alive, alive)
+        np.fill_diagonal(allowed, False)
+        # Rounded so that float noise from the order of additions cannot flip a decision.
+        average = np.round(average, 9)
+        allowed &= average >= options.threshold
+        if options.cohesion_ratio:
+            pairs = sizes * (sizes - 1) / 2
+            cohesion = np.divide(inner, pairs, out=np.full(k, np.inf), where=pairs > 0)
+            weaker = np.minimum.outer(cohesion, cohesion)
+            # Two look-alike events are each tight inside and only loosely alike across: a
+            # merge must reach a share of the looser group's own cohesion.
+            allowed &= (weaker == np.inf) | (average >= options.cohesion_ratio * weaker)
+        if not allowed.any():
+            break
+        flat = int(np.argmax(np.where(allowed, average, -1.0)))
+        x, y = divmod(flat, k)
+        x, y = min(x, y), max(x, y)
+        inner[x] += inner[y] + sums[x, y]
+        merged[x].extend(merged[y])
+        merged[y] = []
+        sums[x, :] += sums[y, :]
+        sums[:, x] += sums[:, y]
+        sums[x, x] = 0.0
+        sizes[x] += sizes[y]
+        alive[y] = False
+        sums[y, :] = 0.0
+        sums[:, y] = 0.0
+        inner[y] = 0.0
+    return sorted(tuple(sorted(g)) for g in merged if g)
+
+
+def stories_from_links(
+    features: Mapping[str, StoryFeatures],
+    links: Iterable[Pair],
+    copy_groups: Sequence[Sequence[str]] = (),
+    options: StoryOptions | None = None,
+) -> list[tuple[str, ...]]:
+    """Stories from a set of linked pairs and the copy groups; sorted, members sorted."""
+    options = options or StoryOptions()
+    uf = UnionFind(features)
+    for a, b in links:
+        uf.union(a, b)
+    for group in copy_groups:
+        group = list(group)
+        for other in group[1:]:
+            uf.union(group[0], other)
+    components = uf.groups()
+    if not options.refine:
+        return components
+    stories: list[tuple[str, ...]] = []
+    for component in components:
+        if len(component) <= 2:
+            stories.append(component)
+        else:
+            stories.extend(refine(component, features, copy_groups, options))
+    return sorted(stories)
+
+
+def cluster(
+    features: Mapping[str, StoryFeatures],
+    copy_groups: Sequence[Sequence[str]] = (),
+    options: StoryOptions | None = None,
+) -> list[tuple[str, ...]]:
+    """Group articles into stories: linked candidate pairs plus copy groups, then refinement.
+
+    Every id of ``features`` and of ``copy_groups`` appears in exactly one story.
+    """
+    options = options or StoryOptions()
+    return stories_from_links(features, find_links(features, options), copy_groups, options)

@@ -1,0 +1,272 @@
+"""Per-article story features: weighted terms, named entities, numbers, dates, publication date.
+
+Pure functions of one article and the options: nothing here looks at other articles, so the
+features (and every pairwise decision made from them) are the same whatever else is in the corpus.
+Weights come from ``wordfreq``'s shipped frequency tables (offline, many languages).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from newsfold.errors import ConfigError
+from newsfold.models import Article
+from newsfold.stories.options import FALLBACK_LANGUAGES, StoryOptions
+from newsfold.text import fold, sentences, words
+
+# A token with its case kept: letters/digits of any script, inner apostrophes or hyphens.
+_TOKEN = re.compile(r"\w+(?:['\u2019\-]\w+)*")
+_DIGIT = re.compile(r"\d")
+_YEAR = re.compile(r"^(?:19|20)\d\d$")
+_ISO_DATE = re.compile(r"\b((?:19|20)\d\d)-(\d\d)-(\d\d)\b")
+# A number as written: digits with thousands separators or a decimal part ("1,200", "4.5").
+_NUMBER = re.compile(r"(?<![\w.,])\d{1,3}(?:[,.\u00a0 ]\d{3})+(?:[.,]\d+)?(?![\w])|\d+(?:[.,]\d+)?")
+# A lone capitalised token this common as a lower-case word ("The", "But", German nouns) is not
+# taken for a name. zipf 4.5 keeps "Angels" (4.3) and "Putin" (4.1), drops "Police" (5.0).
+_COMMON_NAME_ZIPF = 4.5
+# Inside a name, connectors that stay lower case in many languages ("Bank of England",
+# "Charles de Gaulle") do not break the span but are not entity tokens themselves.
+_CONNECTORS = frozenset(
+    {
+        "of",
+        "de",
+        "du",
+        "des",
+        "la",
+        "le",
+        "van",
+        "von",
+        "der",
+        "den",
+        "da",
+        "di",
+        "del",
+        "al",
+        "bin",
+        "y",
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
+class StoryFeatures:
+    """What story grouping needs of one article; JSON-serialisable.
+
+    ``terms`` and ``entities`` are ``(token, weight)`` pairs sorted by weight descending then token,
+    L2-normalised. ``numbers`` are the distinct numbers written in the text (normalised, years
+    excluded); ``dates`` the years and ISO dates mentioned; ``published`` the article's own date.
+    """
+
+    terms: tuple[tuple[str, float], ...] = ()
+    entities: tuple[tuple[str, float], ...] = ()
+    numbers: tuple[str, ...] = ()
+    dates: tuple[str, ...] = ()
+    published: str | None = None
+    lang: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "terms": [[t, w] for t, w in self.terms],
+            "entities": [[t, w] for t, w in self.entities],
+            "numbers": list(self.numbers),
+            "dates": list(self.dates),
+            "published": self.published,
+            "lang": self.lang,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> StoryFeatures:
+        return cls(
+            terms=tuple((str(t), float(w)) for t, w in data.get("terms", ())),
+            entities=tuple((str(t), float(w)) for t, w in data.get("entities", ())),
+            numbers=tuple(str(n) for n in data.get("numbers", ())),
+            dates=tuple(str(d) for d in data.get("dates", ())),
+            published=data.get("published"),
+            lang=data.get("lang"),
+        )
+
+
+def _wordfreq() -> Any:
+    try:
+        import wordfreq
+    except ImportError as exc:  # pragma: no cover - a declared dependency
+        raise ConfigError(
+            "the stories stage needs the wordfreq package: pip install 'wordfreq>=3'"
+        ) from exc
+    return wordfreq
+
+
+@lru_cache(maxsize=1)
+def _available_languages() -> frozenset[str]:
+    # wordfreq lists its data files on every call; the installed set does not change in a run.
+    return frozenset(_wordfreq().available_languages())
+
+
+def _languages(lang: str | None, options: StoryOptions) -> tuple[str, ...]:
+    """The wordfreq tables to consult: the article's language, else the fallback set."""
+    available = _available_languages()
+    for candidate in (lang, options.language):
+        if candidate:
+            code = candidate.replace("_", "-").split("-")[0].casefold()
+            if code in available:
+                return (code,)
+    return tuple(code for code in FALLBACK_LANGUAGES if code in available)
+
+
+def zipf(word: str, languages: tuple[str, ...]) -> float:
+    """How common a word is (log10 per billion words); the most common reading over ``languages``.
+
+    Looked up in wordfreq's shipped tables directly (no tokenizer, so Chinese and Japanese need no
+    extra packages). A compound absent from the table ("kim's", "face-to-face") takes the
+    frequency of its rarest part.
+    """
+    wordfreq = _wordfreq()
+    best = 0.0
+    for code in languages:
+        table: dict[str, float] = wordfreq.get_frequency_dict(code)
+        frequency = table.get(word)
+        if frequency is None:
+            parts = [p for p in re.split(r"['\-]", word) if p]
+            if len(parts) > 1:
+                frequency = min(table.get(p, 0.0) for p in parts)
+        if frequency:
+            best = max(best, math.log10(frequency * 1e9))
+    return best
+
+
+def term_weight(word: str, languages: tuple[str, ...], options: StoryOptions) -> float:
+    """IDF-like weight from a fixed table: common words weigh 0, rare words up to the ceiling."""
+    rarity = max(0.0, options.idf_ceiling - max(zipf(word, languages), options.idf_floor_zipf))
+    return float(rarity**options.idf_power)
+
+
+def _normalised(weights: dict[str, float], keep: int) -> tuple[tuple[str, float], ...]:
+    ranked = sorted(((w, t) for t, w in weights.items() if w > 0), key=lambda p: (-p[0], p[1]))
+    ranked = ranked[:keep]
+    norm = math.sqrt(sum(w * w for w, _ in ranked))
+    if norm == 0:
+        return ()
+    return tuple((t, round(w / norm, 6)) for w, t in ranked)
+
+
+def _mostly_capitalised(text: str) -> bool:
+    """Title Case headlines capitalise every word, so capitals there say nothing about names."""
+    tokens: list[str] = [t for t in _TOKEN.findall(text) if t[0].isalpha() and len(t) > 3]
+    if len(tokens) < 3:
+        return False
+    capitalised = sum(1 for t in tokens if t[0].isupper())
+    return capitalised / len(tokens) > 0.6
+
+
+def entity_tokens(text: str, languages: tuple[str, ...]) -> list[str]:
+    """Lower-cased tokens of capitalised spans (names of people, places, organisations).
+
+    A heuristic that works for every cased script (Latin, Cyrillic, Greek): a run of capitalised
+    tokens, possibly joined by name connectors, is a name; a single capitalised word is a name
+    only when it is rare as a common word ("Putin said", not "The police", not German "Haus").
+    All-capital tokens (acronyms, "NORTH KOREAN LEADER" lead-ins) count when at most 5 letters.
+    """
+    out: list[str] = []
+    for sentence in sentences(fold(text)):
+        tokens = _TOKEN.findall(sentence)
+        i = 0
+        while i < len(tokens):
+            token = tokens[i]
+            if not _is_capitalised(token):
+                i += 1
+                continue
+            span = [token]
+            j = i + 1
+            while j < len(tokens):
+                nxt = tokens[j]
+                if _is_capitalised(nxt):
+                    span.append(nxt)
+                    j += 1
+                elif (
+                    nxt.casefold() in _CONNECTORS
+                    and j + 1 < len(tokens)
+                    and _is_capitalised(tokens[j + 1])
+                ):
+                    j += 1
+                else:
+                    break
+            if len(span) == 1:
+                # A lone capitalised word is a name only when rare as a common word: this drops
+                # "The" opening a sentence and, in German, capitalised common nouns ("Regierung").
+                if zipf(token.casefold(), languages) >= _COMMON_NAME_ZIPF:
+                    span = []
+            elif i == 0 and zipf(span[0].casefold(), languages) >= _COMMON_NAME_ZIPF:
+                span = span[1:]  # "The White House": the opening word is not part of the name
+            out.extend(_base(t.casefold()) for t in span if not (t.isupper() and len(t) > 5))
+            i = j
+    return out
+
+
+def _base(token: str) -> str:
+    """A token without the possessive ending, so "Putin's" counts as "Putin"."""
+    return token[:-2] if token.endswith("'s") and len(token) > 3 else token
+
+
+def _is_capitalised(token: str) -> bool:
+    return token[0].isupper() and not _DIGIT.search(token[:1])
+
+
+def _numbers_and_dates(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    numbers: set[str] = set()
+    dates: set[str] = set()
+    for y, m, d in _ISO_DATE.findall(text):
+        dates.add(f"{y}-{m}-{d}")
+    stripped = _ISO_DATE.sub(" ", text)
+    for raw in _NUMBER.findall(stripped):
+        digits = re.sub(r"[,.\u00a0 ](?=\d{3}(?!\d))", "", raw).replace(",", ".")
+        if _YEAR.match(digits):
+            dates.add(digits)
+        elif len(digits.replace(".", "")) >= 2:
+            # Single digits ("2 people", "5 p.m.") are shared by unrelated stories all the time.
+            numbers.add(digits)
+    return tuple(sorted(numbers)), tuple(sorted(dates))
+
+
+def story_features(article: Article, options: StoryOptions | None = None) -> StoryFeatures:
+    """The features of one article; a pure function of the article and the options."""
+    options = options or StoryOptions()
+    languages = _languages(article.lang, options)
+    title = article.title or ""
+    lead = article.standfirst or ""
+    body = "\n".join(article.paragraphs)
+    counts: Counter[str] = Counter()
+    for text, repeat in ((title, options.title_repeat + 1), (lead, 1), (body, 1)):
+        for token in words(text):
+            if any(ch.isalpha() for ch in token) and len(token) > 1:
+                counts[_base(token)] += repeat
+    rarity: dict[str, float] = {}  # per-article memo: a name recurs in terms and entities
+
+    def weight_of(token: str) -> float:
+        if token not in rarity:
+            rarity[token] = term_weight(token, languages, options)
+        return rarity[token]
+
+    weights = {token: (1.0 + math.log(count)) * weight_of(token) for token, count in counts.items()}
+    entity_counts: Counter[str] = Counter()
+    name_sources = [lead, body] if _mostly_capitalised(title) else [title, lead, body]
+    for text in name_sources:
+        entity_counts.update(entity_tokens(text, languages))
+    entity_weights = {
+        token: (1.0 + math.log(count)) * max(weight_of(token), 1.0)
+        for token, count in entity_counts.items()
+        if len(token) > 1 and not token.isdigit()
+    }
+    numbers, dates = _numbers_and_dates(f"{title}\n{lead}\n{body}")
+    return StoryFeatures(
+        terms=_normalised(weights, options.max_terms),
+        entities=_normalised(entity_weights, options.max_terms),
+        numbers=numbers,
+        dates=dates,
+        published=article.published,
+        lang=languages[0] if len(languages) == 1 else None,
+    )

@@ -1,0 +1,160 @@
+"""Pairwise kernels of story grouping: index keys, similarity, and the same-event decision.
+
+``linked(a, b)`` depends on the two articles' features and the options only, which is what makes
+incremental ingest give exactly the batch result.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import date
+
+import numpy as np
+
+from newsfold.stories.features import StoryFeatures
+from newsfold.stories.options import StoryOptions
+
+
+def candidate_keys(features: StoryFeatures, options: StoryOptions | None = None) -> list[str]:
+    """Inverted-index keys: the article's strongest terms (at most ``keys_per_article``).
+
+    Two write-ups of one event name the same rare things (people, places, the unusual word of
+    the event), and those rank high in both; sharing one key is enough to be compared.
+    """
+    options = options or StoryOptions()
+    return sorted(f"t:{term}" for term, _ in features.terms[: options.keys_per_article])
+
+
+def _cosine(a: tuple[tuple[str, float], ...], b: tuple[tuple[str, float], ...]) -> float:
+    if not a or not b:
+        return 0.0
+    if len(a) > len(b):
+        a, b = b, a
+    other = dict(b)
+    return min(1.0, sum(w * other.get(t, 0.0) for t, w in a))
+
+
+def _number_overlap(a: tuple[str, ...], b: tuple[str, ...]) -> float:
+    """Shared numbers over the smaller set: a short write-up cites fewer of the figures."""
+    if not a or not b:
+        return 0.0
+    return len(set(a) & set(b)) / min(len(a), len(b))
+
+
+def similarity(a: StoryFeatures, b: StoryFeatures, options: StoryOptions | None = None) -> float:
+    """Weighted mix of term cosine, entity cosine and number overlap, in [0, 1]; symmetric."""
+    options = options or StoryOptions()
+    parts = [(options.term_weight, _cosine(a.terms, b.terms))]
+    # A part that one side cannot have (no capitalised names in its script, no numbers) is left
+    # out of the mix rather than counted as a disagreement.
+    if a.entities and b.entities:
+        parts.append((options.entity_weight, _cosine(a.entities, b.entities)))
+    if a.numbers and b.numbers:
+        parts.append((options.number_weight, _number_overlap(a.numbers, b.numbers)))
+    total = sum(w for w, _ in parts)
+    if total == 0:
+        return 0.0
+    # Rounded so that the order of float additions cannot make similarity(a, b) != (b, a).
+    return round(sum(w * s for w, s in parts) / total, 9)
+
+
+def days_apart(a: str | None, b: str | None) -> int | None:
+    """Whole days between two ISO dates, or None when either is unknown or unreadable."""
+    if not a or not b:
+        return None
+    try:
+        return abs((date.fromisoformat(a[:10]) - date.fromisoformat(b[:10])).days)
+    except ValueError:
+        return None
+
+
+def linked(a: StoryFeatures, b: StoryFeatures, options: StoryOptions | None = None) -> bool:
+    """The decision: do these two articles report the same event?"""
+    options = options or StoryOptions()
+    if options.window_days:
+        gap = days_apart(a.published, b.published)
+        if gap is not None and gap > options.window_days:
+            return False
+    return similarity(a, b, options) >= options.threshold
+
+
+def _weighted_overlap(vectors: Sequence[tuple[tuple[str, float], ...]], size: int) -> np.ndarray:
+    """All pairwise dot products of sparse vectors through their postings (sparse-friendly)."""
+    postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+    for row, vector in enumerate(vectors):
+        for term, weight in vector:
+            postings[term].append((row, weight))
+    matrix = np.zeros((size, size))
+    for term in sorted(postings):
+        entries = postings[term]
+        if len(entries) < 2:
+            continue
+        rows = np.array([r for r, _ in entries])
+        weights = np.array([w for _, w in entries])
+        matrix[np.ix_(rows, rows)] += np.outer(weights, weights)
+    return np.minimum(matrix, 1.0)
+
+
+def similarity_matrix(
+    items: Sequence[StoryFeatures | None], options: StoryOptions | None = None
+) -> np.ndarray:
+    """``similarity`` for every pair of ``items`` at once, 0 across the time window and for None.
+
+    Equal to the pairwise function up to float rounding; used where a whole component is compared.
+    """
+    options = options or StoryOptions()
+    n = len(items)
+    present = [f if f is not None else StoryFeatures() for f in items]
+    terms = _weighted_overlap([f.terms for f in present], n)
+    entities = _weighted_overlap([f.entities for f in present], n)
+    shared_numbers = _shared_counts([f.numbers for f in present], n)
+    has_entities = np.array([bool(f.entities) for f in present])
+    number_counts = np.array([len(f.numbers) for f in present], dtype=float)
+    entity_on = np.outer(has_entities, has_entities)
+    number_on = np.outer(number_counts > 0, number_counts > 0)
+    smaller = np.minimum.outer(number_counts, number_counts)
+    number_part = np.divide(shared_numbers, smaller, out=np.zeros((n, n)), where=smaller > 0)
+    total = (
+        options.term_weight + options.entity_weight * entity_on + options.number_weight * number_on
+    )
+    mixed = (
+        options.term_weight * terms
+        + options.entity_weight * entities * entity_on
+        + options.number_weight * number_part * number_on
+    )
+    result = np.divide(mixed, total, out=np.zeros((n, n)), where=total > 0)
+    if options.window_days:
+        ordinals = np.array([_ordinal(f.published) for f in present], dtype=float)
+        gaps = np.abs(np.subtract.outer(ordinals, ordinals))
+        result[np.nan_to_num(gaps, nan=0.0) > options.window_days] = 0.0
+    absent = np.array([f is None for f in items])
+    result[absent, :] = 0.0
+    result[:, absent] = 0.0
+    np.fill_diagonal(result, 0.0)
+    matrix: np.ndarray = result
+    return matrix
+
+
+def _shared_counts(sets: Sequence[tuple[str, ...]], size: int) -> np.ndarray:
+    postings: dict[str, list[int]] = defaultdict(list)
+    for row, values in enumerate(sets):
+        for value in set(values):
+            postings[value].append(row)
+    matrix = np.zeros((size, size))
+    for value in sorted(postings):
+        rows = postings[value]
+        if len(rows) > 1:
+            index = np.array(rows)
+            matrix[np.ix_(index, index)] += 1.0
+    return matrix
+
+
+def _ordinal(published: str | None) -> float:
+    if not published:
+        return math.nan
+    try:
+        return float(date.fromisoformat(published[:10]).toordinal())
+    except ValueError:
+        return math.nan
