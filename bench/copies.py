@@ -10,7 +10,7 @@ Prints, per method: pages/s (CPU time of shingling, signing, candidates and, for
 exact verification and paragraph alignment; one process) and pairwise
 precision / recall / F1 of "these two pages carry the same text" (pairs within a group).
 
-    .venv/bin/python bench/copies.py [--data ../shared/data] [--copies 3] [--repeat 1] [--seed 0]
+    .venv/bin/python bench/copies.py [--data ../shared/data] [--copies 3] [--seed 0] [--chrome]
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from collections.abc import Callable, Sequence
 from itertools import combinations
 from pathlib import Path
 
-from newsfold.copies import CopyOptions, find_copies
+from newsfold.copies import CopyIndex, CopyOptions, MemoryCopyStorage, find_copies, group_pairs
 from newsfold.copies.unionfind import UnionFind
 from newsfold.text import iter_shingles, sentences, words
 
@@ -137,17 +137,60 @@ def edit(body: list[str], rng: random.Random) -> list[str]:
     return out
 
 
-def make_corpus(sources: list[list[str]], copies: int, seed: int) -> tuple[list[Doc], list[int]]:
+def load_templates(data: Path) -> list[tuple[list[str], list[str]]]:
+    """Real page chrome: the lines before and after the gold body of each zyte-text page.
+
+    One template per site page; pages wrapped in the same template look like one site's pages,
+    which share navigation, teasers and footers: the raw-page case where chrome alone can look
+    like a copy.
+    """
+    templates = []
+    for gold in sorted((data / "zyte-text" / "gold").glob("*.txt")):
+        body = {line.strip() for line in gold.read_text(encoding="utf-8").splitlines()}
+        lines = [
+            line.strip()
+            for line in (data / "zyte-text" / gold.name).read_text(encoding="utf-8").splitlines()
+            if line.strip()
+        ]
+        inside = [k for k, line in enumerate(lines) if line in body]
+        if inside:
+            templates.append((lines[: inside[0]], lines[inside[-1] + 1 :]))
+    return templates
+
+
+def make_corpus(
+    sources: list[list[str]],
+    copies: int,
+    seed: int,
+    templates: Sequence[tuple[list[str], list[str]]] = (),
+) -> tuple[list[Doc], list[int]]:
     rng = random.Random(seed)
     docs: list[Doc] = []
     family: list[int] = []
     for k, body in enumerate(sources):
-        docs.append((f"s{k:05d}-0", body))
-        family.append(k)
-        for c in range(rng.randint(0, copies)):
-            docs.append((f"s{k:05d}-{c + 1}", edit(body, rng)))
+        versions = [body] + [edit(body, rng) for _ in range(rng.randint(0, copies))]
+        for c, version in enumerate(versions):
+            if templates:
+                before, after = rng.choice(templates)
+                version = [*before, *version, *after]
+            docs.append((f"s{k:05d}-{c}", version))
             family.append(k)
     return docs, family
+
+
+def clean_all(docs: list[Doc]) -> list[Doc]:
+    """Each page through newsfold's clean stage (untimed): the body it keeps."""
+    from newsfold.clean import clean_page
+    from newsfold.models import Page
+
+    start = time.process_time()
+    cleaned = [
+        (doc_id, list(clean_page(Page(id=doc_id, text="\n".join(body))).paragraphs))
+        for doc_id, body in docs
+    ]
+    rate = len(docs) / (time.process_time() - start)
+    print(f"cleaned {len(docs)} pages ({rate:.0f} pages/s, not counted below)")
+    return cleaned
 
 
 def pair_scores(
@@ -167,6 +210,11 @@ def pair_scores(
 
 def run_newsfold(docs: list[Doc]) -> list[tuple[str, ...]]:
     return list(find_copies(docs, CopyOptions()).groups)
+
+
+def run_newsfold_incremental(docs: list[Doc]) -> list[tuple[str, ...]]:
+    index = CopyIndex(MemoryCopyStorage(), CopyOptions())
+    return list(group_pairs([pair for doc_id, body in docs for pair in index.add(doc_id, body)]))
 
 
 def _groups_from_edges(
@@ -213,18 +261,32 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, default=Path("../shared/data"))
     parser.add_argument("--copies", type=int, default=3, help="up to this many copies per source")
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--only", choices=["newsfold", "datasketch", "rensa"], action="append")
+    parser.add_argument(
+        "--chrome", action="store_true", help="wrap pages in real site chrome (raw pages)"
+    )
+    parser.add_argument(
+        "--clean", action="store_true", help="run newsfold's clean stage on each page first"
+    )
+    parser.add_argument(
+        "--only",
+        choices=["newsfold", "newsfold-incremental", "datasketch", "rensa"],
+        action="append",
+    )
     args = parser.parse_args(argv)
     if not (args.data / "ecbplus").is_dir():
         print(f"error: no labelled data in {args.data} (pass --data)", file=sys.stderr)
         return 1
-    docs, family = make_corpus(load_sources(args.data), args.copies, args.seed)
+    templates = load_templates(args.data) if args.chrome else []
+    docs, family = make_corpus(load_sources(args.data), args.copies, args.seed, templates)
+    if args.clean:
+        docs = clean_all(docs)
     gold = {doc_id: fam for (doc_id, _), fam in zip(docs, family, strict=True)}
     print(
         f"{len(docs)} pages, {len(set(family))} sources, {sum(len(b) for _, b in docs)} paragraphs"
     )
     methods: dict[str, Callable[[list[Doc]], list[tuple[str, ...]]]] = {
         "newsfold": run_newsfold,
+        "newsfold-incremental": run_newsfold_incremental,
         "datasketch": run_datasketch,
         "rensa": run_rensa,
     }
@@ -241,7 +303,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
     if "newsfold" in rates:
         for name, rate in rates.items():
-            if name != "newsfold":
+            if not name.startswith("newsfold"):
                 print(f"newsfold / {name}: {rates['newsfold'] / rate:.2f}x")
     return 0
 

@@ -79,6 +79,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("data", nargs="?", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--limit", type=int, default=0, help="only the first N stories")
+    parser.add_argument(
+        "--words", type=int, default=0, help="summary budget (default: DigestOptions default)"
+    )
     args = parser.parse_args()
     path = args.data / "multinews-dev" / "clusters.jsonl"
     if not path.is_file():
@@ -97,7 +100,7 @@ def main() -> int:
     stories = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
     if args.limit:
         stories = stories[: args.limit]
-    options = DigestOptions()
+    options = DigestOptions(summary_words=args.words) if args.words else DigestOptions()
     budget = options.summary_words
     scorer = rouge_scorer.RougeScorer(["rouge1", "rouge2", "rougeL"], use_stemmer=True)
     systems = ("newsfold", "lead", "lexrank")
@@ -107,7 +110,7 @@ def main() -> int:
     for story in stories:
         articles = [to_article(story["id"], i, d) for i, d in enumerate(story["docs"])]
         started = time.perf_counter()
-        summary = build_digest(articles, []).summary
+        summary = build_digest(articles, [], options).summary
         digest_seconds += time.perf_counter() - started
         outputs = {
             "newsfold": summary,
@@ -137,7 +140,7 @@ def main() -> int:
     docs = [d for story in stories for d in story["docs"]][:20]
     big = [to_article("big", i, d) for i, d in enumerate(docs)]
     started = time.perf_counter()
-    build_digest(big, [])
+    build_digest(big, [], options)
     elapsed = time.perf_counter() - started
     print(f"20-article story ({sum(len(d.split()) for d in docs)} words): {elapsed:.2f} s")
     return 0 if not math.isnan(float(np.mean(scores["newsfold"]))) else 1

@@ -1,6 +1,7 @@
 """Benchmark the stories stage against a TF-IDF average-link baseline on labelled data.
 
-Usage: python bench/stories.py [DATA_DIR] [--threshold X] [--no-refine]
+Usage: python bench/stories.py [DATA_DIR] [--threshold X] [--no-refine] [--language en]
+(with newsfold importable: ``pip install -e .`` or ``PYTHONPATH=src``).
 
 DATA_DIR defaults to ../shared/data (relative to the repository root). Prints, for ECB+ (gold =
 subtopic: two look-alike events per topic) and Multi-News dev (gold = story), B-cubed precision,
@@ -194,6 +195,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--threshold", type=float, default=None, help="override the link threshold")
     parser.add_argument("--no-refine", action="store_true", help="plain connected components")
     parser.add_argument("--baseline-threshold", type=float, default=0.3)
+    parser.add_argument("--language", default=None, help="assume this language (default: unknown)")
     args = parser.parse_args(argv)
     root = Path(__file__).resolve().parent.parent
     data_dir = Path(args.data_dir) if args.data_dir else root.parent / "shared" / "data"
@@ -208,6 +210,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         overrides["threshold"] = args.threshold
     if args.no_refine:
         overrides["refine"] = False
+    if args.language:
+        overrides["language"] = args.language
     options = StoryOptions(**overrides)
     print(f"options: {options}")
     report("ECB+ (gold: subtopic)", load_ecbplus(data_dir), options, args.baseline_threshold)

@@ -8,4 +8,4 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -e .
-exec .venv/bin/newsfold run examples --out out "$@"
+exec .venv/bin/newsfold run examples/pages --out out "$@"

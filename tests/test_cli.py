@@ -12,7 +12,7 @@ from conftest import SEED_IDS
 
 from newsfold.cli import main
 
-EXAMPLES = Path(__file__).parent.parent / "examples"
+EXAMPLES = Path(__file__).parent.parent / "examples" / "pages"
 
 
 def invoke(*args: str) -> tuple[int, str, str]:
@@ -34,7 +34,8 @@ def test_run_on_the_shipped_examples(tmp_path: Path) -> None:
     seed_story = {a["story"] for a in articles if a["id"] in SEED_IDS}
     assert len(seed_story) == 1
     assert "stories" in err and "kept" in err
-    assert json.loads((tmp_path / "out/report.json").read_text())["pages"]["read"] == len(articles)
+    report = json.loads((tmp_path / "out/report.json").read_text())
+    assert report["pages"]["read"] == len(articles) and report["pages"]["skipped"] == 0
     # the story list is printed: the seed story's headline mentions Kim and Putin
     assert "Putin" in out
 

@@ -16,6 +16,7 @@ from newsfold.copies import (
     find_copies,
 )
 from newsfold.errors import ConfigError, InputError
+from newsfold.text import sentences
 
 SEEDS = Path(__file__).parent / "fixtures" / "seeds"
 
@@ -205,3 +206,26 @@ def corpus(bodies: dict[str, list[str]]) -> list[tuple[str, list[str]]]:
         docs.append((f"{name}-dropped", body[:1] + body[2:]))
     docs.append(("tiny", ["Putin met Kim."]))
     return docs
+
+
+def test_real_wire_edits_are_copies_and_rewrites_are_not() -> None:
+    """ECB+ topic 35: three edits of one AP story form one group; two rewrites stay out."""
+    path = Path(__file__).parent / "fixtures" / "copies" / "ecbplus_topic35.jsonl"
+    records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    docs = [(r["doc_id"], sentences(r["text"])) for r in records]
+    result = find_copies(docs)
+    assert result.groups == (("35_10ecbplus", "35_1ecbplus", "35_7ecbplus"),)
+    index = CopyIndex(MemoryCopyStorage())
+    incremental = [pair for doc in docs for pair in index.add(*doc)]
+    assert sorted(incremental, key=lambda p: (p.a, p.b)) == list(result.pairs)
+
+
+def test_re_adding_an_id_with_new_text_replaces_it(bodies: dict[str, list[str]]) -> None:
+    storage = MemoryCopyStorage()
+    index = CopyIndex(storage)
+    index.add("a", bodies["000"])
+    assert [(p.a, p.b) for p in index.add("b", bodies["001"])] == [("a", "b")]
+    # "a" now carries another story: it is no longer a copy of "b", nor found through old keys.
+    assert index.add("a", bodies["004"]) == []
+    assert [(p.a, p.b) for p in index.add("c", bodies["000"])] == [("b", "c")]
+    assert [(p.a, p.b) for p in index.add("d", bodies["004"])] == [("a", "d")]

@@ -16,7 +16,11 @@ from newsfold.copies import (
     compare,
     pack,
     paragraph_keys,
+    read_bodies,
+    read_body,
 )
+from newsfold.copies.shingles import segment_shingles, shingle_hashes
+from newsfold.text import words
 
 small_sets = st.sets(st.integers(min_value=0, max_value=2**64 - 1), max_size=40)
 
@@ -54,6 +58,35 @@ def test_shingles_are_sorted_unique_and_ignore_form() -> None:
     )
     assert len(body_shingles([], 5)) == 0
     assert len(body_shingles(["Three words only"], 5)) == 1
+
+
+@settings(max_examples=60)
+@given(st.lists(st.integers(0, 12), max_size=8), st.integers(1, 6))
+def test_segment_shingles_equal_shingling_each_segment(lengths: list[int], size: int) -> None:
+    rng = np.random.default_rng(sum(lengths) + size)
+    # Few distinct words, so segments repeat n-grams within and across themselves.
+    hashes = rng.integers(0, 4, size=sum(lengths)).astype(np.uint64)
+    values, offsets = segment_shingles(hashes, np.array(lengths, dtype=np.int64), size)
+    start = 0
+    for k, length in enumerate(lengths):
+        expected = np.unique(shingle_hashes(hashes[start : start + length], size))
+        assert np.array_equal(values[offsets[k] : offsets[k + 1]], expected)
+        start += length
+
+
+def test_batch_reading_equals_one_by_one() -> None:
+    bodies = [
+        ["Kim said he hoped", "to turn the relationship into a more stable one."],
+        [],
+        ["", "Short."],
+        ["Putin then addressed reporters alone, saying he would fill in Washington."],
+    ]
+    for batch, body in zip(read_bodies(bodies, 5), bodies, strict=True):
+        alone = read_body(body, 5)
+        assert np.array_equal(batch.shingles, alone.shingles)
+        assert batch.digest == alone.digest
+        assert batch.paragraph_digests == alone.paragraph_digests
+        assert batch.paragraph_lengths.tolist() == [len(words(p)) for p in body]
 
 
 def test_word_order_changes_shingles() -> None:

@@ -16,18 +16,15 @@ class Extracted:
     published: str | None
 
 
-def _date(html: str, url: str | None) -> str | None:
-    import htmldate  # lazy: heavy import, only the HTML path needs it
-
-    # original_date: the publication date, not the last update; no extensive search, which
-    # would pick any date written on the page (a header date, a related story's date).
-    try:
-        found: Any = htmldate.find_date(
-            html, url=url, original_date=True, extensive_search=False, outputformat="%Y-%m-%d"
-        )
-    except Exception:  # noqa: BLE001 - htmldate raises on odd markup; a date is optional
-        return None
-    return str(found) if found else None
+# htmldate's settings, passed through trafilatura (which runs htmldate for its metadata, so
+# the page is parsed once): original_date asks for the publication date, not the last update;
+# no extensive search, which would take any date written on the page (a header date, a
+# related story's date) for the article's.
+_DATE_PARAMS: dict[str, Any] = {
+    "original_date": True,
+    "extensive_search": False,
+    "outputformat": "%Y-%m-%d",
+}
 
 
 def extract_html(html: str, *, url: str | None = None) -> Extracted | None:
@@ -42,6 +39,7 @@ def extract_html(html: str, *, url: str | None = None) -> Extracted | None:
             include_tables=True,
             with_metadata=True,
             deduplicate=False,
+            date_extraction_params=dict(_DATE_PARAMS, url=url),
         )
     except Exception:  # noqa: BLE001 - a parser failure on hostile markup means no article
         return None
@@ -51,9 +49,10 @@ def extract_html(html: str, *, url: str | None = None) -> Extracted | None:
     paragraphs = tuple(line.strip() for line in text.split("\n") if line.strip())
     title = getattr(document, "title", None) or None
     author = getattr(document, "author", None) or None
+    published = getattr(document, "date", None) or None
     return Extracted(
         paragraphs=paragraphs,
         title=str(title) if title else None,
         author=str(author) if author else None,
-        published=_date(html, url),
+        published=str(published)[:10] if published else None,
     )

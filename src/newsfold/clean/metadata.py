@@ -146,6 +146,11 @@ _BYLINE = re.compile(
     re.IGNORECASE,
 )
 
+_BYLINE_END = re.compile(
+    r"\s+(?:\||\u2013|\u2014|-|\u00b7|\u2022)\s+|,\s|\s(?:on|am|le|el|il|em|published|updated|"
+    r"publiziert|veröffentlicht|aktualisiert|publié|publicado|pubblicato)\b|\s\d",
+    re.IGNORECASE,
+)
 _MONTHS = {
     # English, German, French, Spanish, Italian, Portuguese, Dutch (full and short forms)
     "january": 1, "jan": 1, "januar": 1, "janvier": 1, "enero": 1, "gennaio": 1, "janeiro": 1,
@@ -167,6 +172,7 @@ _MONTHS = {
     "december": 12, "dec": 12, "dezember": 12, "d\u00e9cembre": 12, "decembre": 12,
     "diciembre": 12, "dicembre": 12, "dezembro": 12, "dez": 12,
 }  # fmt: skip
+MONTH_NAMES = frozenset(_MONTHS)
 _MONTH = "(" + "|".join(sorted((re.escape(m) for m in _MONTHS), key=len, reverse=True)) + r")\.?"
 _YEAR = r"((?:19|20)\d\d)"
 _DAY = r"(\d{1,2})(?:st|nd|rd|th|er|\.|\u00ba)?"
@@ -179,6 +185,7 @@ _DATE_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(rf"\b{_MONTH}\s+{_DAY},?\s+{_YEAR}\b", re.IGNORECASE), "mdy"),
     (re.compile(rf"\b(\d{{1,2}})\.(\d{{1,2}})\.{_YEAR}\b"), "dmy_num"),
 )
+_HAS_DIGIT = re.compile(r"\d")
 _URL_DATE = (
     re.compile(r"/((?:19|20)\d\d)/(\d{1,2})/(\d{1,2})(?:/|$)"),
     re.compile(r"[/_-]((?:19|20)\d\d)-(\d\d)-(\d\d)(?:[/_.-]|$)"),
@@ -271,8 +278,10 @@ def parse_byline(line: str) -> str | None:
     match = _BYLINE.match(text)
     if not match:
         return None
-    name = match.group(1).strip(" ,|\u2022-")
-    if len(name.split()) > 10:
+    # The name ends where a date, a role or a site's name begins ("Jane Doe | 3 May 2019",
+    # "Hans Meier, publiziert am 30. Juli 2018").
+    name = _BYLINE_END.split(match.group(1), 1)[0].strip(" ,|\u2022-\u2013\u2014")
+    if not name or len(name.split()) > 10:
         return None
     return name
 
@@ -298,6 +307,8 @@ def parse_date(text: str) -> str | None:
     '2019-11-19'
     """
     head = text[:300]
+    if not _HAS_DIGIT.search(head):
+        return None  # every form below has a digit: most lines are done here
     best: tuple[int, str] | None = None
     for pattern, order in _DATE_PATTERNS:
         match = pattern.search(head)
@@ -335,6 +346,7 @@ def date_from_url(url: str | None) -> str | None:
 
 
 _SLUG_SPLIT = re.compile(r"[^\w]+|_")
+_URL_NOISE = frozenset(["html", "htm", "shtml", "php", "aspx", "asp", "jsp", "amp", "index", "www"])
 
 
 def url_words(url: str | None) -> frozenset[str]:
@@ -349,11 +361,48 @@ def url_words(url: str | None) -> frozenset[str]:
     best: list[str] = []
     for segment in path.split("/"):
         tokens = [
-            w for w in _SLUG_SPLIT.split(segment.casefold()) if len(w) > 2 and not w.isdigit()
+            w
+            for w in _SLUG_SPLIT.split(segment.casefold())
+            if len(w) > 2 and not w.isdigit() and w not in _URL_NOISE
         ]
         if len(tokens) > len(best):
             best = tokens
     return frozenset(best)
+
+
+_TITLE_SEPARATORS = re.compile(r"\s+(?:\||\u2013|\u2014|-|::|\u00b7|\u2022|\u00bb)\s+")
+
+
+def strip_site_name(title: str, url: str | None) -> str:
+    """A headline without the site name that HTML titles append or prepend.
+
+    >>> strip_site_name("WeWork investigated – TechCrunch", "https://techcrunch.com/2019/x")
+    'WeWork investigated'
+    >>> strip_site_name("Kim - Putin talks", "https://example.com/a")
+    'Kim - Putin talks'
+    """
+    if not url:
+        return title
+    host = url.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0].casefold()
+    labels = [label for label in host.split(".") if label not in ("www", "m", "amp")]
+    site = re.sub(r"[\W_]+", "", "".join(labels[:-1]) if len(labels) > 1 else "".join(labels))
+    parts = _TITLE_SEPARATORS.split(title)
+    if len(parts) < 2 or not site:
+        return title
+
+    def is_site(part: str) -> bool:
+        squashed = re.sub(r"[\W_]+", "", part.casefold())
+        return bool(squashed) and (squashed in site or site in squashed)
+
+    if is_site(parts[-1]):
+        parts = parts[:-1]
+    elif is_site(parts[0]):
+        parts = parts[1:]
+    else:
+        return title
+    match_from = title.find(parts[0])
+    match_to = title.rfind(parts[-1]) + len(parts[-1])
+    return title[match_from:match_to].strip() or title
 
 
 def detect_language(text: str) -> str | None:

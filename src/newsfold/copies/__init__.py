@@ -14,7 +14,14 @@ from newsfold.copies.index import Added, BodyStorage, CopyIndex, CopyStorage, Me
 from newsfold.copies.lsh import band_keys, candidate_pairs
 from newsfold.copies.minhash import MinHasher, pack
 from newsfold.copies.options import CopyOptions
-from newsfold.copies.shingles import Body, body_shingles, paragraph_keys, read_body
+from newsfold.copies.shingles import (
+    Body,
+    body_shingles,
+    paragraph_keys,
+    read_bodies,
+    read_body,
+    segment_shingles,
+)
 from newsfold.copies.stage import CopyResult, find_copies, group_pairs
 from newsfold.copies.unionfind import UnionFind
 from newsfold.copies.verify import compare, is_copy
@@ -45,6 +52,8 @@ __all__ = [
     "make_hasher",
     "pack",
     "paragraph_keys",
+    "read_bodies",
     "read_body",
+    "segment_shingles",
     "verify",
 ]

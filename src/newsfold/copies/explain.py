@@ -46,7 +46,7 @@ def explain(
             body_a.shingles, body_b.shingles
         )
     if exact and body_a.paragraph_digests == body_b.paragraph_digests:
-        shared = tuple((i, i) for i, h in enumerate(body_a.paragraph_hashes) if len(h))
+        shared = tuple((i, i) for i, n in enumerate(body_a.paragraph_lengths.tolist()) if n)
         only_a: tuple[int, ...] = ()
         only_b: tuple[int, ...] = ()
     else:

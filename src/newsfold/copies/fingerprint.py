@@ -14,7 +14,7 @@ import numpy as np
 from newsfold.copies.lsh import band_keys
 from newsfold.copies.minhash import MinHasher, pack
 from newsfold.copies.options import CopyOptions
-from newsfold.copies.shingles import EMPTY, Body, body_paragraph_keys, read_body
+from newsfold.copies.shingles import EMPTY, Body, body_paragraph_keys, read_bodies
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -46,8 +46,7 @@ def fingerprint_many(
     """Fingerprints of many bodies, signed in one vectorised batch."""
     if hasher is None:
         hasher = make_hasher(options)
-    vocabulary: dict[str, int] = {}
-    read = [read_body(paragraphs, options.shingle_size, vocabulary) for paragraphs in bodies]
+    read = read_bodies(bodies, options.shingle_size)
     long_enough = [k for k, body in enumerate(read) if len(body.shingles) >= options.min_shingles]
     values, offsets = pack([read[k].shingles for k in long_enough])
     signatures = hasher.signatures(values, offsets)

@@ -10,7 +10,7 @@ import numpy as np
 from newsfold.copies.explain import verify
 from newsfold.copies.fingerprint import fingerprint_many, make_hasher
 from newsfold.copies.options import CopyOptions
-from newsfold.copies.shingles import read_body
+from newsfold.copies.shingles import Body, read_body
 from newsfold.models import CopyPair
 
 
@@ -108,10 +108,31 @@ class CopyIndex:
     against what is stored and replaces its entry: the same text leaves the storage as it was.
     """
 
+    # Bodies kept read (tokenised, hashed) for the next candidates: a copy of a wire story is a
+    # candidate of every later copy, and reading it again each time dominated the cost of ``add``.
+    BODY_CACHE_SIZE = 4096
+
     def __init__(self, storage: CopyStorage, options: CopyOptions | None = None) -> None:
         self.storage = storage
         self.options = options or CopyOptions()
         self._hasher = make_hasher(self.options)
+        self._bodies: dict[str, tuple[tuple[str, ...], Body]] = {}
+
+    def _body(self, doc_id: str, paragraphs: Sequence[str]) -> Body:
+        """The read body of a stored page, from the cache when its paragraphs are unchanged."""
+        text = tuple(paragraphs)
+        cached = self._bodies.get(doc_id)
+        if cached is not None and cached[0] == text:
+            return cached[1]
+        body = read_body(text, self.options.shingle_size)
+        self._remember(doc_id, text, body)
+        return body
+
+    def _remember(self, doc_id: str, text: tuple[str, ...], body: Body) -> None:
+        self._bodies.pop(doc_id, None)
+        self._bodies[doc_id] = (text, body)
+        if len(self._bodies) > self.BODY_CACHE_SIZE:
+            del self._bodies[next(iter(self._bodies))]  # the oldest entry
 
     def add(self, doc_id: str, paragraphs: Sequence[str]) -> Added:
         """Store one page; return its copy pairs with stored pages, sorted by ``(a, b)``."""
@@ -124,12 +145,14 @@ class CopyIndex:
             found.discard(doc_id)
             stored = self.storage.paragraphs(sorted(found))
             for other_id in sorted(stored):
-                other = read_body(stored[other_id], options.shingle_size)
+                other = self._body(other_id, stored[other_id])
                 pair = verify(doc_id, fingerprint.body, other_id, other, options)
                 if pair is not None:
                     pairs.append(pair)
         if isinstance(self.storage, BodyStorage):
             self.storage.put_paragraphs(doc_id, paragraphs)
         self.storage.put(doc_id, keys, fingerprint.signature)
+        if keys:
+            self._remember(doc_id, tuple(paragraphs), fingerprint.body)
         pairs.sort(key=lambda p: (p.a, p.b))
         return Added(pairs, too_short=fingerprint.too_short)

@@ -57,24 +57,67 @@ def word_hashes(tokens: Sequence[str], vocabulary: dict[str, int] | None = None)
     return np.fromiter(map(vocabulary.__getitem__, tokens), dtype=np.uint64, count=len(tokens))
 
 
-def shingle_hashes(hashes: np.ndarray, size: int) -> np.ndarray:
-    """Hashes of all word n-grams (with repeats, in order) from a token-hash array.
-
-    A text shorter than ``size`` gives one shingle of all its words, as ``text.iter_shingles``.
-    """
-    count = len(hashes)
-    if count == 0:
-        return EMPTY
-    width = min(size, count)
-    positions = count - width + 1
+def _polynomials(hashes: np.ndarray, width: int) -> np.ndarray:
+    """The unmixed polynomial of every run of ``width`` consecutive word hashes."""
+    positions = len(hashes) - width + 1
     with np.errstate(over="ignore"):
         acc = hashes[:positions].copy()
         for offset in range(1, width):
             acc *= _BASE
             acc += hashes[offset : offset + positions]
-        # The width is mixed in so that a short text's single shingle never equals an n-gram.
-        acc += np.uint64(width)
-    return mix64(acc)
+    return acc
+
+
+def _finish(polynomials: np.ndarray, width: int) -> np.ndarray:
+    # The width is mixed in so that a short text's single shingle never equals an n-gram.
+    with np.errstate(over="ignore"):
+        return mix64(polynomials + np.uint64(width))
+
+
+def shingle_hashes(hashes: np.ndarray, size: int) -> np.ndarray:
+    """Hashes of all word n-grams (with repeats, in order) from a token-hash array.
+
+    A text shorter than ``size`` gives one shingle of all its words, as ``text.iter_shingles``.
+    """
+    if len(hashes) == 0:
+        return EMPTY
+    width = min(size, len(hashes))
+    return _finish(_polynomials(hashes, width), width)
+
+
+def segment_shingles(
+    hashes: np.ndarray, lengths: np.ndarray, size: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted unique shingles of each segment of a concatenated word-hash array.
+
+    ``lengths`` gives the words of each segment (documents of a batch, paragraphs of a body).
+    Returns ``(values, offsets)``: segment k owns ``values[offsets[k]:offsets[k + 1]]``. The
+    same as ``np.unique(shingle_hashes(segment, size))`` per segment, in a few array passes:
+    n-grams are hashed over the whole array once and those that cross a boundary dropped.
+    """
+    count = len(lengths)
+    lengths = np.asarray(lengths, dtype=np.int64)
+    ends = np.cumsum(lengths)
+    starts = ends - lengths
+    grams = EMPTY
+    owner_of = np.zeros(0, dtype=np.int64)
+    if len(hashes) >= size:
+        polynomials = _polynomials(hashes, size)
+        owner_of = np.repeat(np.arange(count, dtype=np.int64), lengths)[: len(polynomials)]
+        inside = np.arange(len(polynomials)) + size <= ends[owner_of]
+        grams = _finish(polynomials[inside], size)
+        owner_of = owner_of[inside]
+    # Positions are in order, so each segment's n-grams are one run of ``grams``.
+    bounds = np.searchsorted(owner_of, np.arange(count + 1, dtype=np.int64))
+    parts: list[np.ndarray] = []
+    for k in range(count):
+        if 0 < lengths[k] < size:
+            parts.append(shingle_hashes(hashes[starts[k] : ends[k]], size))
+        else:
+            parts.append(np.unique(grams[bounds[k] : bounds[k + 1]]))
+    offsets = np.zeros(count + 1, dtype=np.int64)
+    np.cumsum([len(part) for part in parts], out=offsets[1:])
+    return (np.concatenate(parts) if parts else EMPTY), offsets
 
 
 def sequence_digest(hashes: np.ndarray) -> int:
@@ -84,7 +127,7 @@ def sequence_digest(hashes: np.ndarray) -> int:
 
 @dataclass(frozen=True, slots=True, eq=False)
 class Body:
-    """A body read once: per-paragraph word hashes, the body's shingle set and digests.
+    """A body read once: its word hashes, paragraph lengths, shingle set and digests.
 
     ``shingles`` spans paragraph breaks on purpose: sites split and merge a wire story's
     paragraphs differently, and the word stream is the same either way. ``digest`` is equal for
@@ -92,7 +135,8 @@ class Body:
     same per paragraph.
     """
 
-    paragraph_hashes: tuple[np.ndarray, ...]
+    words: np.ndarray
+    paragraph_lengths: np.ndarray
     shingles: np.ndarray
     digest: int
     paragraph_digests: tuple[int, ...]
@@ -112,52 +156,55 @@ class Body:
         """
         table = self._paragraph_tables.get(size)
         if table is None:
-            table = self._paragraph_table(size)
+            values, offsets = segment_shingles(self.words, self.paragraph_lengths, size)
+            sizes = np.diff(offsets)
+            owners = np.repeat(np.arange(len(sizes), dtype=np.int64), sizes)
+            table = (values, owners, sizes)
             self._paragraph_tables[size] = table
         return table
 
-    def _paragraph_table(self, size: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        count = len(self.paragraph_hashes)
-        lengths = np.array([len(h) for h in self.paragraph_hashes], dtype=np.int64)
-        values: list[np.ndarray] = []
-        owners: list[np.ndarray] = []
-        joined = np.concatenate(self.paragraph_hashes) if count else EMPTY
-        if len(joined) >= size:
-            grams = shingle_hashes(joined, size)
-            owner_of = np.repeat(np.arange(count, dtype=np.int64), lengths)[: len(grams)]
-            ends = np.cumsum(lengths)[owner_of]
-            inside = np.arange(len(grams)) + size <= ends
-            values.append(grams[inside])
-            owners.append(owner_of[inside])
-        for p in np.flatnonzero((lengths > 0) & (lengths < size)):
-            values.append(shingle_hashes(self.paragraph_hashes[p], size))
-            owners.append(np.array([p], dtype=np.int64))
-        if not values:
-            return EMPTY, np.zeros(0, dtype=np.int64), np.zeros(count, dtype=np.int64)
-        flat_values, flat_owners = np.concatenate(values), np.concatenate(owners)
-        order = np.lexsort((flat_values, flat_owners))
-        flat_values, flat_owners = flat_values[order], flat_owners[order]
-        keep = np.ones(len(flat_values), dtype=bool)
-        keep[1:] = (flat_values[1:] != flat_values[:-1]) | (flat_owners[1:] != flat_owners[:-1])
-        flat_values, flat_owners = flat_values[keep], flat_owners[keep]
-        return flat_values, flat_owners, np.bincount(flat_owners, minlength=count)
+
+def read_bodies(
+    bodies: Sequence[Sequence[str]], size: int, vocabulary: dict[str, int] | None = None
+) -> list[Body]:
+    """Tokenise and hash many bodies at once (``vocabulary`` as in ``word_hashes``).
+
+    Every word of the batch is looked up in one pass and all shingle sets come from one
+    ``segment_shingles``; each body's arrays are views into the batch arrays.
+    """
+    tokens = [words(p) for paragraphs in bodies for p in paragraphs]
+    hashes = word_hashes([t for paragraph in tokens for t in paragraph], vocabulary)
+    paragraph_lengths = np.array([len(t) for t in tokens], dtype=np.int64)
+    word_offsets = np.zeros(len(tokens) + 1, dtype=np.int64)
+    np.cumsum(paragraph_lengths, out=word_offsets[1:])
+    paragraph_offsets = np.zeros(len(bodies) + 1, dtype=np.int64)
+    np.cumsum([len(paragraphs) for paragraphs in bodies], out=paragraph_offsets[1:])
+    body_words = word_offsets[paragraph_offsets]
+    shingles, shingle_offsets = segment_shingles(hashes, np.diff(body_words), size)
+    paragraph_digests = [
+        sequence_digest(hashes[word_offsets[p] : word_offsets[p + 1]]) for p in range(len(tokens))
+    ]
+    out: list[Body] = []
+    for k in range(len(bodies)):
+        first, last = int(paragraph_offsets[k]), int(paragraph_offsets[k + 1])
+        body_hashes = hashes[body_words[k] : body_words[k + 1]]
+        out.append(
+            Body(
+                words=body_hashes,
+                paragraph_lengths=paragraph_lengths[first:last],
+                shingles=shingles[shingle_offsets[k] : shingle_offsets[k + 1]],
+                digest=sequence_digest(body_hashes),
+                paragraph_digests=tuple(paragraph_digests[first:last]),
+            )
+        )
+    return out
 
 
 def read_body(
     paragraphs: Sequence[str], size: int, vocabulary: dict[str, int] | None = None
 ) -> Body:
-    """Tokenise and hash a body once (``vocabulary`` as in ``word_hashes``)."""
-    tokens = [words(p) for p in paragraphs]
-    joined = word_hashes([t for paragraph in tokens for t in paragraph], vocabulary)
-    per_paragraph: tuple[np.ndarray, ...] = ()
-    if tokens:
-        per_paragraph = tuple(np.split(joined, np.cumsum([len(t) for t in tokens])[:-1]))
-    return Body(
-        paragraph_hashes=per_paragraph,
-        shingles=np.unique(shingle_hashes(joined, size)),
-        digest=sequence_digest(joined),
-        paragraph_digests=tuple(sequence_digest(h) for h in per_paragraph),
-    )
+    """Tokenise and hash one body."""
+    return read_bodies([paragraphs], size, vocabulary)[0]
 
 
 def body_shingles(paragraphs: Sequence[str], size: int) -> np.ndarray:
@@ -180,8 +227,8 @@ def body_paragraph_keys(body: Body, min_words: int) -> np.ndarray:
         return EMPTY
     digests = [
         d
-        for d, h in zip(body.paragraph_digests, body.paragraph_hashes, strict=True)
-        if len(h) >= min_words
+        for d, n in zip(body.paragraph_digests, body.paragraph_lengths.tolist(), strict=True)
+        if n >= min_words
     ]
     if not digests:
         return EMPTY

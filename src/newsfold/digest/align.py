@@ -5,11 +5,8 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-
-import numpy as np
-import numpy.typing as npt
 
 from newsfold.models import Article
 from newsfold.text import fold, iter_shingles, normalise, sentences, words
@@ -127,24 +124,82 @@ def found_in(
     return out
 
 
-def tfidf_matrix(token_lists: Sequence[Sequence[str]]) -> npt.NDArray[np.float64]:
-    """Rows of L2-normalised TF-IDF vectors (sublinear tf, smoothed idf over these rows).
+Vector = dict[str, float]
+
+
+def tfidf_vectors(token_lists: Sequence[Sequence[str]]) -> list[Vector]:
+    """Sparse L2-normalised TF-IDF vectors (sublinear tf, smoothed idf over these rows).
 
     Document frequency is counted over the sentences of the story itself: words every sentence
-    uses (function words, in any language) get a low weight without a stop-word list.
+    uses (function words, in any language) get a low weight without a stop-word list. Sparse,
+    so that a story of thousands of sentences costs memory in proportion to its words.
     """
-    vocabulary: dict[str, int] = {}
-    for tokens in token_lists:
-        for token in tokens:
-            vocabulary.setdefault(token, len(vocabulary))
-    matrix = np.zeros((len(token_lists), max(len(vocabulary), 1)), dtype=np.float64)
-    for row, tokens in enumerate(token_lists):
-        for token, count in Counter(tokens).items():
-            matrix[row, vocabulary[token]] = 1.0 + math.log(count)
-    document_frequency = (matrix > 0).sum(axis=0)
-    idf = np.log((1.0 + len(token_lists)) / (1.0 + document_frequency)) + 1.0
-    matrix *= idf
-    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
-    norms[norms == 0] = 1.0
-    result: npt.NDArray[np.float64] = matrix / norms
-    return result
+    counts = [Counter(tokens) for tokens in token_lists]
+    document_frequency: Counter[str] = Counter()
+    for row in counts:
+        document_frequency.update(row.keys())
+    rows = len(token_lists)
+    vectors: list[Vector] = []
+    for row in counts:
+        vector = {
+            token: (1.0 + math.log(count))
+            * (math.log((1.0 + rows) / (1.0 + document_frequency[token])) + 1.0)
+            for token, count in row.items()
+        }
+        norm = math.sqrt(sum(v * v for v in vector.values())) or 1.0
+        vectors.append({token: v / norm for token, v in vector.items()})
+    return vectors
+
+
+def cosine(first: Vector, second: Vector) -> float:
+    """Cosine of two normalised sparse vectors."""
+    if len(first) > len(second):
+        first, second = second, first
+    return sum(v * second.get(token, 0.0) for token, v in first.items())
+
+
+def centroid(vectors: Sequence[Vector]) -> Vector:
+    """The normalised sum of some vectors."""
+    total: Counter[str] = Counter()
+    for vector in vectors:
+        total.update(vector)
+    norm = math.sqrt(sum(v * v for v in total.values())) or 1.0
+    return {token: v / norm for token, v in total.items()}
+
+
+def best_cosines(
+    units: Sequence[Unit],
+    vectors: Sequence[Vector],
+    source_of: Mapping[str, str],
+    skip_share: float,
+    max_postings: int,
+) -> list[dict[str, float]]:
+    """For each unit, the best cosine to a sentence of each article of another source.
+
+    Computed through an inverted index that skips words in over ``skip_share`` of the sentences
+    (or over ``max_postings`` of them): their idf is low, and their posting lists would make
+    this quadratic in the story's size. The cosines are therefore slight underestimates.
+    """
+    postings: dict[str, list[int]] = {}
+    for index, vector in enumerate(vectors):
+        for token in vector:
+            postings.setdefault(token, []).append(index)
+    limit = min(skip_share * len(vectors), max_postings)
+    out: list[dict[str, float]] = []
+    for index, vector in enumerate(vectors):
+        source = source_of[units[index].article]
+        dots: dict[int, float] = {}
+        for token, weight in vector.items():
+            rows = postings[token]
+            if len(rows) > limit:
+                continue
+            for other in rows:
+                if source_of[units[other].article] != source:
+                    dots[other] = dots.get(other, 0.0) + weight * vectors[other][token]
+        best: dict[str, float] = {}
+        for other, value in dots.items():
+            article = units[other].article
+            if value > best.get(article, 0.0):
+                best[article] = value
+        out.append(best)
+    return out

@@ -5,19 +5,29 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping, Sequence
 
-import numpy as np
-
-from newsfold.digest.align import Unit, article_units, containment, found_in, tfidf_matrix
+from newsfold.digest.align import (
+    Unit,
+    article_units,
+    best_cosines,
+    containment,
+    cosine,
+    found_in,
+    tfidf_vectors,
+)
 from newsfold.digest.entities import extract_entities
 from newsfold.digest.options import DigestOptions
 from newsfold.digest.quotes import extract_quotes
-from newsfold.digest.select import select_summary
+from newsfold.digest.select import article_relevance, is_debris, select_summary
 from newsfold.digest.sources import relate_sources
 from newsfold.models import Article, CopyGroup, Digest, SourcedSentence
 from newsfold.text import normalise, words
 
 # A sentence shorter than this is a fragment ("Polls.", "All of them.") rather than a fact.
 _MIN_FACT_WORDS = 4
+# Paraphrase search skips words in over 20% of a story's sentences or in over 100 of them:
+# low idf, and long posting lists (a 137-article story took 9 s without the cap, 1 s with it).
+_SKIP_SHARE = 0.2
+_MAX_POSTINGS = 100
 
 
 def _unique_articles(articles: Sequence[Article]) -> list[Article]:
@@ -127,33 +137,43 @@ def build_digest(
         what_each_adds[article.id] = tuple(
             SourcedSentence(unit.text, (unit.article,))
             for unit, where in zip(units, found, strict=True)
-            if unit.article == article.id and not where and len(unit.tokens) >= _MIN_FACT_WORDS
+            if unit.article == article.id
+            and not where
+            and len(unit.tokens) >= _MIN_FACT_WORDS
+            and not is_debris(unit.text)
         )
 
-    # Common facts: carried by two or more sources, a copy group counting as one source.
+    vectors = tfidf_vectors([u.tokens for u in units])
+    # The best cosine of each sentence to each article of another source: paraphrases.
+    matches = best_cosines(units, vectors, source_key, _SKIP_SHARE, _MAX_POSTINGS)
+
+    def carriers_of(index: int) -> tuple[str, ...]:
+        """The article of a sentence, then those carrying it (near-duplicate) or a paraphrase."""
+        similar = {a for a, v in matches[index].items() if v >= options.support_similarity}
+        others = sorted((set(found[index]) | similar) - {units[index].article})
+        return (units[index].article, *others)
+
+    # Common facts: carried by two or more sources (a copy group counting as one), word for
+    # word or as a paraphrase; each fact once, in the words of the first article carrying it.
     common: list[SourcedSentence] = []
-    emitted: list[frozenset[str]] = []
-    for unit, where in zip(units, found, strict=True):
-        carriers = (unit.article, *where)
+    emitted: list[int] = []
+    for index, unit in enumerate(units):
+        carriers = carriers_of(index)
         if len({source_key[a] for a in carriers}) < 2 or len(unit.tokens) < _MIN_FACT_WORDS:
             continue
-        if any(containment(unit, shingles) >= options.found_containment for shingles in emitted):
+        if is_debris(unit.text) or any(
+            containment(unit, units[e].shingles) >= options.found_containment
+            or cosine(vectors[index], vectors[e]) >= options.support_similarity
+            for e in emitted
+        ):
             continue
-        emitted.append(unit.shingles)
-        common.append(SourcedSentence(unit.text, tuple(sorted(set(carriers), key=carriers.index))))
+        emitted.append(index)
+        common.append(SourcedSentence(unit.text, carriers))
 
     # Summary: extractive, each sentence with the articles that carry or support it.
-    summary_sentences: list[SourcedSentence] = []
-    if units:
-        matrix = tfidf_matrix([u.tokens for u in units])
-        similarity = matrix @ matrix.T
-        picked = select_summary(units, similarity, source_key, options)
-        for i in picked:
-            supporters = {units[i].article, *found[i]}
-            for j in np.flatnonzero(similarity[i] >= options.support_similarity):
-                supporters.add(units[int(j)].article)
-            rest = sorted(supporters - {units[i].article})
-            summary_sentences.append(SourcedSentence(units[i].text, (units[i].article, *rest)))
+    relevance = article_relevance(units, matches, source_key)
+    picked = select_summary(units, vectors, source_key, relevance, options) if units else []
+    summary_sentences = [SourcedSentence(units[i].text, carriers_of(i)) for i in picked]
     summary = " ".join(s.text for s in summary_sentences)
 
     fallback = summary_sentences[0].text if summary_sentences else (units[0].text if units else "")

@@ -22,7 +22,8 @@ def _word_set(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
-_CAP = r"[A-Z\u00c0-\u00d6\u00d8-\u00de\u0100-\u017f\u0391-\u03a9\u0401-\u042f][\w'\-]*"
+# A capitalised word, or an initial with its dot ("Donald J. Trump").
+_CAP = r"[A-Z\u00c0-\u00d6\u00d8-\u00de\u0100-\u017f\u0391-\u03a9\u0401-\u042f](?:[\w'\-]+|\.(?=\s+[A-Z]))?"
 _CONNECTOR = r"(?:of|de|da|di|del|van|von|der|al|bin|la|le|du|dos)"
 _SPAN = re.compile(rf"{_CAP}(?:(?:\s+{_CONNECTOR})?\s+{_CAP})*")
 
@@ -43,13 +44,14 @@ _ORG_WORDS = _word_set(
     universität université universidad ministerium ministère gmbh ag sa"""
 )
 _PLACE_WORDS = _word_set(
-    """city province state county region island islands river mountain mountains sea ocean
+    """capital town village city province state county region island islands river mountain mountains sea ocean
     gulf peninsula valley street avenue square district airport port bay lake coast
     republic kingdom"""
 )
+# Words before a place. Not "to" or "of": "said to Conway", "the campaign of Hillary Clinton";
+# "city of X" is caught through the place word before "of".
 _PLACE_BEFORE = _word_set(
-    "in at from to near across into toward towards outside inside visited capital city of "
-    "en à au aux nach aus bei"
+    "in at from near across into toward towards outside inside visited en à au aux nach aus bei"
 )
 _SPEECH = _word_set(
     "said says told added asked replied warned insisted announced wrote tweeted sagte dit dijo "
@@ -120,7 +122,7 @@ def _votes(name: str, titled: bool, before: str, after: str, at_start: bool) -> 
     tokens = name.split()
     folded = {t.casefold() for t in tokens}
     if folded & _ORG_WORDS or (
-        len(tokens) == 1 and name.isupper() and 2 <= len(name) <= 6 and name not in _PLACE_ACRONYMS
+        len(tokens) == 1 and name.isupper() and 3 <= len(name) <= 6 and name not in _PLACE_ACRONYMS
     ):
         yield "organisations"
         return
@@ -133,7 +135,11 @@ def _votes(name: str, titled: bool, before: str, after: str, at_start: bool) -> 
     said_before = previous in _SPEECH and (not after.strip() or after.lstrip()[:1] in ",.;")
     if said_before or following in _SPEECH or after.startswith((", a ", ", the ")):
         yield "people"
-    if previous in _PLACE_BEFORE and not at_start:
+    words_before = before.casefold().split()
+    if not at_start and (
+        previous in _PLACE_BEFORE
+        or (previous == "of" and len(words_before) >= 2 and words_before[-2] in _PLACE_WORDS)
+    ):
         yield "places"
     if after.startswith(":") and at_start:
         yield "places"  # a dateline

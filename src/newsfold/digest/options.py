@@ -12,8 +12,9 @@ class DigestOptions:
     """Parameters of :func:`newsfold.digest.build_digest`.
 
     ``summary_words``: the length budget of the summary. Reference summaries of multi-source news
-    (Multi-News) run 150-260 words; ROUGE F1 rewards a length near the reference, so the summary
-    stops at the first sentence that reaches the budget.
+    run 150-300 words (Multi-News: 264 on average, 213 on its 50-story dev sample); ROUGE F1
+    rewards a length near the reference. The summary ends with the sentence that brings it
+    closest to the budget. On multinews-dev, 210/230/250 words gave ROUGE-1 45.1/45.6/46.1.
 
     ``shingle_size`` / ``found_containment``: a sentence is *found* in another article when at
     least ``found_containment`` of its word ``shingle_size``-grams occur in that article. Word
@@ -29,13 +30,15 @@ class DigestOptions:
     ``min_sentence_words`` / ``max_sentence_words``: summary candidates outside these bounds are
     skipped (fragments, captions and run-on page debris).
 
-    ``position_weight``: how much an early position in its article raises a sentence's score;
-    news puts the key facts first (the inverted pyramid).
+    ``position_weight``: how much an early position in its article raises a sentence's score
+    (the first sentence weighs ``1 + position_weight`` times more, decaying with the square root
+    of the position); news puts the key facts first. 0 turns position off (-1.3 ROUGE-1 on
+    multinews-dev); 2-4 does no better than 1.
 
     ``min_quote_words``: shorter quoted spans are scare quotes or titles, not quoted speech.
     """
 
-    summary_words: int = 230
+    summary_words: int = 250
     shingle_size: int = 3
     found_containment: float = 0.5
     support_similarity: float = 0.35

@@ -17,6 +17,7 @@ _SPEECH_VERBS = (
     "said|says|say|told|tells|added|adds|asked|asks|replied|replies|responded|insisted|warned|"
     "declared|announced|stressed|noted|explained|wrote|writes|tweeted|described|called|argued|"
     "claimed|continued|recalled|admitted|acknowledged|urged|suggested|commented|remarked|"
+    "clarified|confirmed|conceded|joked|quipped|shouted|countered|pleaded|promised|vowed|"
     "sagte|sagt|erklärte|dit|déclare|a déclaré|affirmé|dijo|afirmó|disse|ha detto|zei|"
     "сказал|сказала|заявил|заявила"
 )
@@ -127,14 +128,12 @@ def _article_quotes(article: Article, min_words: int, lower_words: frozenset[str
             speaker = _speaker(paragraph, match.start(), match.end(), last_speaker, lower_words)
             outside = (paragraph[: match.start()] + paragraph[match.end() :]).strip(" .,")
             whole = not outside
-            if (
-                speaker is None
-                and whole
-                and found
-                and found[-1].paragraph >= p_index - 1
-                and found[-1].speaker
-            ):
-                # A paragraph that is nothing but a quote continues the previous speaker.
+            # A paragraph that is nothing but a quote continues the previous paragraph's
+            # speaker; a second quote in one paragraph continues the first one's.
+            continues = bool(found) and (
+                found[-1].paragraph == p_index or (whole and found[-1].paragraph == p_index - 1)
+            )
+            if speaker is None and continues:
                 speaker = found[-1].speaker
             found.append(_Found(text, speaker, p_index, whole))
             if speaker:

@@ -100,7 +100,10 @@ def refine(
     ``units`` are groups that must stay together (copy groups); every other member starts alone.
     Single-link components chain: A~B and B~C can join two look-alike events through one
     ambiguous article. Average link merges two groups only when their members are similar on
-    average. Deterministic: units in sorted order, ties broken by the first maximum.
+    average (at least ``threshold``) and, with ``cohesion_ratio``, when that average reaches the
+    given share of the looser group's internal average. The result depends on the member set
+    alone. Deterministic: units in sorted order, ties broken by the first maximum. Cost: the
+    pairwise similarity of the members, then O(k^2) per merge; fine for components of hundreds.
     """
     options = options or StoryOptions()
     members = sorted(set(component))
@@ -115,48 +118,69 @@ def refine(
     position = {m: i for i, m in enumerate(members)}
     pair_sims = similarity_matrix([features.get(m) for m in members], options)
     k = len(groups)
-    # Sums of member-pair similarities between groups, and group sizes: average = sum / (n_a n_b).
-    sums = np.zeros((k, k))
     sizes = np.array([len(g) for g in groups], dtype=float)
-    index = [np.array([position[m] for m in g]) for g in groups]
-    for x in range(k):
-        for y in range(x + 1, k):
-            sums[x, y] = sums[y, x] = pair_sims[np.ix_(index[x], index[y])].sum()
-    # Sum of the similarities inside each group: its cohesion is the average over its pairs.
-    inner = np.array([pair_sims[np.ix_(ix, ix)].sum() / 2 for ix in index])
+    membership = np.zeros((k, len(members)))
+    for x, group in enumerate(groups):
+        membership[x, [position[m] for m in group]] = 1.0
+    # Sums of member-pair similarities between groups (average = sum / (n_a n_b)); the diagonal
+    # holds twice the sum inside each group, whose average over its pairs is its cohesion.
+    sums = membership @ pair_sims @ membership.T
+    inner = np.diag(sums) / 2
+    np.fill_diagonal(sums, 0.0)
     alive = np.ones(k, dtype=bool)
     merged: list[list[str]] = [list(g) for g in groups]
+    score = np.full((k, k), -1.0)
+    for x in range(k):
+        score[x, :] = _merge_scores(x, sums, sizes, inner, alive, options)
+    score[:, :] = np.minimum(score, score.T)  # the same value both ways; guards float noise
     while True:
-        average = sums / np.outer(sizes, sizes)
-        allowed = np.outer(alive, alive)
-        np.fill_diagonal(allowed, False)
-        # Rounded so that float noise from the order of additions cannot flip a decision.
-        average = np.round(average, 9)
-        allowed &= average >= options.threshold
-        if options.cohesion_ratio:
-            pairs = sizes * (sizes - 1) / 2
-            cohesion = np.divide(inner, pairs, out=np.full(k, np.inf), where=pairs > 0)
-            weaker = np.minimum.outer(cohesion, cohesion)
-            # Two look-alike events are each tight inside and only loosely alike across: a
-            # merge must reach a share of the looser group's own cohesion.
-            allowed &= (weaker == np.inf) | (average >= options.cohesion_ratio * weaker)
-        if not allowed.any():
-            break
-        flat = int(np.argmax(np.where(allowed, average, -1.0)))
+        flat = int(np.argmax(score))
         x, y = divmod(flat, k)
+        if score[x, y] < 0:
+            break
         x, y = min(x, y), max(x, y)
         inner[x] += inner[y] + sums[x, y]
         merged[x].extend(merged[y])
         merged[y] = []
         sums[x, :] += sums[y, :]
-        sums[:, x] += sums[:, y]
+        sums[:, x] = sums[x, :]
         sums[x, x] = 0.0
         sizes[x] += sizes[y]
         alive[y] = False
         sums[y, :] = 0.0
         sums[:, y] = 0.0
         inner[y] = 0.0
+        score[y, :] = -1.0
+        score[:, y] = -1.0
+        # Only the merged group's averages and cohesion changed: update its row and column.
+        score[x, :] = _merge_scores(x, sums, sizes, inner, alive, options)
+        score[:, x] = score[x, :]
     return sorted(tuple(sorted(g)) for g in merged if g)
+
+
+def _merge_scores(
+    x: int,
+    sums: np.ndarray,
+    sizes: np.ndarray,
+    inner: np.ndarray,
+    alive: np.ndarray,
+    options: StoryOptions,
+) -> np.ndarray:
+    """Average similarity of group ``x`` to every group, or -1 where a merge is not allowed."""
+    # Rounded so that float noise from the order of additions cannot flip a decision.
+    average = np.round(sums[x, :] / (sizes[x] * sizes), 9)
+    allowed = alive & (average >= options.threshold)
+    allowed[x] = False
+    if not alive[x]:
+        allowed[:] = False
+    if options.cohesion_ratio:
+        pairs = sizes * (sizes - 1) / 2
+        cohesion = np.divide(inner, pairs, out=np.full(len(sizes), np.inf), where=pairs > 0)
+        # Two look-alike events are each tight inside and only loosely alike across: a merge
+        # must reach a share of the looser group's own cohesion (singletons have none).
+        weaker = np.minimum(cohesion, cohesion[x])
+        allowed &= (weaker == np.inf) | (average >= options.cohesion_ratio * weaker)
+    return np.where(allowed, average, -1.0)
 
 
 def stories_from_links(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -22,12 +23,16 @@ from newsfold.text import fold, sentences, words
 # A token with its case kept: letters/digits of any script, inner apostrophes or hyphens.
 _TOKEN = re.compile(r"\w+(?:['\u2019\-]\w+)*")
 _DIGIT = re.compile(r"\d")
+# Scripts written without spaces, where ``text.words`` gives one token per character.
+_UNSPACED = re.compile(
+    r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af\u0e00-\u0e7f]"
+)
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
 _ISO_DATE = re.compile(r"\b((?:19|20)\d\d)-(\d\d)-(\d\d)\b")
 # A number as written: digits with thousands separators or a decimal part ("1,200", "4.5").
 _NUMBER = re.compile(r"(?<![\w.,])\d{1,3}(?:[,.\u00a0 ]\d{3})+(?:[.,]\d+)?(?![\w])|\d+(?:[.,]\d+)?")
-# A lone capitalised token this common as a lower-case word ("The", "But", German nouns) is not
-# taken for a name. zipf 4.5 keeps "Angels" (4.3) and "Putin" (4.1), drops "Police" (5.0).
+# A capitalised token opening a sentence and this common as a word ("The", "But", "Police") is
+# not taken for a name. zipf 4.5 keeps "Angels" (4.3) and "Putin" (4.1), drops "Police" (5.3).
 _COMMON_NAME_ZIPF = 4.5
 # Inside a name, connectors that stay lower case in many languages ("Bank of England",
 # "Charles de Gaulle") do not break the span but are not entity tokens themselves.
@@ -167,8 +172,10 @@ def entity_tokens(text: str, languages: tuple[str, ...]) -> list[str]:
     """Lower-cased tokens of capitalised spans (names of people, places, organisations).
 
     A heuristic that works for every cased script (Latin, Cyrillic, Greek): a run of capitalised
-    tokens, possibly joined by name connectors, is a name; a single capitalised word is a name
-    only when it is rare as a common word ("Putin said", not "The police", not German "Haus").
+    tokens, possibly joined by name connectors, is a name; a single capitalised word opening a
+    sentence is a name only when it is rare as a common word ("Putin said", not "The police").
+    In languages that capitalise every noun (German) this yields nouns as well as names: weaker
+    evidence, still weighted by rarity.
     All-capital tokens (acronyms, "NORTH KOREAN LEADER" lead-ins) count when at most 5 letters.
     """
     out: list[str] = []
@@ -195,9 +202,10 @@ def entity_tokens(text: str, languages: tuple[str, ...]) -> list[str]:
                     j += 1
                 else:
                     break
-            if len(span) == 1:
-                # A lone capitalised word is a name only when rare as a common word: this drops
-                # "The" opening a sentence and, in German, capitalised common nouns ("Regierung").
+            if i == 0 and len(span) == 1:
+                # Opening a sentence, a capital says nothing: keep the word only when it is rare
+                # as a common word. Mid-sentence capitals are kept even when common ("London",
+                # zipf 5.3; "Berlin" in German, 5.7): frequency cannot tell them from "Haus".
                 if zipf(token.casefold(), languages) >= _COMMON_NAME_ZIPF:
                     span = []
             elif i == 0 and zipf(span[0].casefold(), languages) >= _COMMON_NAME_ZIPF:
@@ -210,6 +218,26 @@ def entity_tokens(text: str, languages: tuple[str, ...]) -> list[str]:
 def _base(token: str) -> str:
     """A token without the possessive ending, so "Putin's" counts as "Putin"."""
     return token[:-2] if token.endswith("'s") and len(token) > 3 else token
+
+
+def _terms(tokens: list[str]) -> Iterator[str]:
+    """Content tokens; in unspaced scripts (one token per character) also character bigrams.
+
+    A Chinese or Japanese character alone says little ("会"), two in a row are mostly a word
+    ("会晤", a meeting), which the frequency table knows.
+    """
+    previous = ""
+    for token in tokens:
+        unspaced = len(token) == 1 and _UNSPACED.match(token) is not None
+        if unspaced:
+            if previous:
+                yield previous + token
+            yield token
+            previous = token
+            continue
+        previous = ""
+        if len(token) > 1 and any(ch.isalpha() for ch in token):
+            yield _base(token)
 
 
 def _is_capitalised(token: str) -> bool:
@@ -241,9 +269,8 @@ def story_features(article: Article, options: StoryOptions | None = None) -> Sto
     body = "\n".join(article.paragraphs)
     counts: Counter[str] = Counter()
     for text, repeat in ((title, options.title_repeat + 1), (lead, 1), (body, 1)):
-        for token in words(text):
-            if any(ch.isalpha() for ch in token) and len(token) > 1:
-                counts[_base(token)] += repeat
+        for token in _terms(words(text)):
+            counts[token] += repeat
     rarity: dict[str, float] = {}  # per-article memo: a name recurs in terms and entities
 
     def weight_of(token: str) -> float:
