@@ -9,6 +9,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import newsfold.clean as clean_module
 from newsfold.clean import (
@@ -137,6 +139,41 @@ def test_ten_megabyte_pages_finish() -> None:
     options = CleanOptions(max_paragraph_chars=50_000)
     article = clean_text(one_line, options=options)
     assert all(len(p) <= 50_000 for p in article.paragraphs)
+
+
+_LINE = st.one_of(
+    st.text(max_size=120),
+    st.sampled_from(
+        [
+            "",
+            "Related articles",
+            "\u2022 Home",
+            "By Jane Doe",
+            "November 19, 2019 at 6:34 am",
+            "PARIS (AFP) - The minister said on Monday that talks would resume next week.",
+            "\u00a9 AFP 2019",
+            "Kim and Putin met for the first time in Vladivostok on Thursday, officials said.",
+        ]
+    ),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_LINE, max_size=60))
+def test_any_text_gives_an_article(lines: list[str]) -> None:
+    article = clean_text("\n".join(lines), id="x")
+    assert article.id == "x"
+    assert all(p and p == p.strip() for p in article.paragraphs)
+    assert (article.reason is None) == bool(article.paragraphs)
+
+
+def test_ten_megabyte_html_finishes() -> None:
+    paragraph = "<p>" + "The minister said on Monday that talks would resume in Geneva. " * 5
+    html = "<html><body><article>" + (paragraph + "</p>\n") * 30_000 + "</article></body></html>"
+    assert len(html) > 10_000_000
+    article = clean_html(html)  # only the first max_html_chars are parsed
+    assert article.paragraphs
+    assert "Geneva" in article.body
 
 
 # --- other languages ---------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -83,6 +84,10 @@ def test_what_each_adds_leaves_out_what_another_source_carries(digest: Digest) -
     common = {normalise(s.text): s.articles for s in digest.common}
     carriers = next(ids for text, ids in common.items() if workers in text)
     assert A004 in carriers and ({A000, A001} & set(carriers))
+    # A paraphrase counts too: every source leads with the first meeting of the two leaders.
+    carriers = next(ids for text, ids in common.items() if "first-ever summit" in text)
+    assert set(carriers) == set(SEED_IDS)
+    assert len(digest.common) == len({normalise(s.text) for s in digest.common})
 
 
 def test_quotes_carry_their_speakers(digest: Digest) -> None:
@@ -223,3 +228,11 @@ def test_empty_story_gives_an_empty_digest() -> None:
 def test_options_are_validated(bad: dict[str, Any]) -> None:
     with pytest.raises(ConfigError):
         DigestOptions(**bad)
+
+
+def test_a_digest_survives_json_and_renders_the_same(digest: Digest) -> None:
+    story = Story(id="s-seeds", articles=SEED_IDS, digest=digest)
+    again = Story.from_dict(json.loads(json.dumps(story.to_dict())))
+    assert again.digest == digest
+    assert render_markdown(again) == render_markdown(story)
+    assert render_html(again) == render_html(story)

@@ -131,12 +131,12 @@ def test_refinement_keeps_copy_groups_whole() -> None:
     assert sorted(m for group in groups for m in group) == topic
 
 
-def test_union_find_roots_are_the_smallest_ids() -> None:
+def test_union_find_components_do_not_depend_on_order() -> None:
     uf = UnionFind(["c", "b", "a", "d"])
     uf.union("c", "a")
     uf.union("d", "c")
-    assert uf.find("d") == "a"
-    assert uf.groups() == [("a", "c", "d"), ("b",)]
+    assert uf.find("d") == uf.find("a")
+    assert uf.components() == [("a", "c", "d"), ("b",)]
 
 
 def test_unspaced_scripts_get_terms_from_character_bigrams() -> None:

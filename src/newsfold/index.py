@@ -33,7 +33,13 @@ from .errors import ConfigError
 from .models import Article, CopyGroup, CopyPair, Page, Skip, Story
 from .report import RunReport
 from .store.sqlite import Store
-from .stories import StoryFeatures, candidate_keys, linked, story_features
+from .stories import (
+    StoryFeatures,
+    candidate_keys,
+    linked,
+    stories_from_links,
+    story_features,
+)
 
 ProgressHook = Callable[[int], None]
 
@@ -190,8 +196,16 @@ class Index:
             story_of: dict[str, str] = {}
             if self.settings.runs("stories"):
                 with report.timed("stories"):
-                    edges = [(p.a, p.b) for p in pairs] + self.store.story_links()
-                    stories = _components([a for a, art in articles.items() if art.paragraphs], edges)
+                    with_body = [a for a, art in articles.items() if art.paragraphs]
+                    features = {
+                        key: StoryFeatures.from_dict(value)
+                        for key, value in self.store.story_features(with_body).items()
+                    }
+                    # copy groups join as whole units; links and refinement decide the rest
+                    stories = stories_from_links(
+                        features, self.store.story_links(),
+                        [g for g in groups if len(g) > 1], self.settings.stories,
+                    )
                     story_of = {m: short_id("s", members[0]) for members in stories for m in members}
                     report.stories = len(stories)
                 with report.timed("digest"):
@@ -260,17 +274,11 @@ class Index:
 
 def _components(nodes: Sequence[str], edges: Iterable[tuple[str, str]]) -> list[tuple[str, ...]]:
     """Connected components, members sorted, components sorted by their first member."""
-    finder = UnionFind()
-    for node in nodes:
-        finder.add(node)
-    present = set(nodes)
+    finder = UnionFind(nodes)
     for a, b in edges:
-        if a in present and b in present:
+        if a in finder and b in finder:
             finder.union(a, b)
-    groups: dict[str, list[str]] = defaultdict(list)
-    for node in nodes:
-        groups[finder.find(node)].append(node)
-    return sorted(tuple(sorted(g)) for g in groups.values())
+    return finder.components()
 
 
 def _copy_groups(members: Sequence[str], pairs: Sequence[CopyPair]) -> list[CopyGroup]:

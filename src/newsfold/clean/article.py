@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from newsfold.clean.lines import BAD, GOOD, STAMP, Line, read_lines, select
 from newsfold.clean.metadata import (
@@ -51,7 +51,6 @@ class _Parts:
     credit: str | None = None
     byline: str | None = None
     published: str | None = None
-    extra_credits: list[str] = field(default_factory=list)
 
 
 def _finish_body(parts: _Parts) -> None:
@@ -180,11 +179,7 @@ def _repeated_title(lines: list[Line], position: int) -> bool:
     if any(o.text == line.text and abs(o.number - line.number) == 1 for o in neighbours):
         return False  # an image's alt text printed again as its caption
     count = sum(1 for other in lines if other.text == line.text)
-    return count > 1 and not line_is_chrome(line.text)
-
-
-def line_is_chrome(text: str) -> bool:
-    return chrome_hits(text.casefold(), sentence=False) > 0
+    return count > 1 and chrome_hits(line.text.casefold(), sentence=False) == 0
 
 
 def _is_header_line(line: Line) -> bool:

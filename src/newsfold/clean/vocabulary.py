@@ -389,8 +389,11 @@ def is_stamp(lowered: str) -> bool:
 
 
 def has_consent_word(lowered: str) -> bool:
-    return any(
-        w in lowered for w in ("cookie", "gdpr", "dsgvo", "rgpd", "куки", "쿠키", "クッキー")
+    # Chained "in" tests: several times faster than any() over a generator.
+    if "cookie" in lowered or "gdpr" in lowered or "dsgvo" in lowered or "rgpd" in lowered:
+        return True
+    return not lowered.isascii() and (
+        "куки" in lowered or "쿠키" in lowered or "クッキー" in lowered
     )
 
 

@@ -36,6 +36,9 @@ class UnionFind(Generic[T]):
             self._parent[item] = item
             self._size[item] = 1
 
+    def __contains__(self, item: object) -> bool:
+        return item in self._parent
+
     def find(self, item: T) -> T:
         """The representative of ``item``'s set (adding ``item`` if new)."""
         self.add(item)
@@ -61,3 +64,12 @@ class UnionFind(Generic[T]):
         for item in self._parent:
             by_root.setdefault(self.find(item), []).append(item)
         return list(by_root.values())
+
+    def components(self: UnionFind[str]) -> list[tuple[str, ...]]:
+        """Every set as a sorted tuple, the sets sorted: independent of insertion order.
+
+        >>> uf = UnionFind(["b", "a", "c"]); uf.union("c", "a")
+        >>> uf.components()
+        [('a', 'c'), ('b',)]
+        """
+        return sorted(tuple(sorted(group)) for group in self.groups())

@@ -158,15 +158,6 @@ def cosine(first: Vector, second: Vector) -> float:
     return sum(v * second.get(token, 0.0) for token, v in first.items())
 
 
-def centroid(vectors: Sequence[Vector]) -> Vector:
-    """The normalised sum of some vectors."""
-    total: Counter[str] = Counter()
-    for vector in vectors:
-        total.update(vector)
-    norm = math.sqrt(sum(v * v for v in total.values())) or 1.0
-    return {token: v / norm for token, v in total.items()}
-
-
 def best_cosines(
     units: Sequence[Unit],
     vectors: Sequence[Vector],

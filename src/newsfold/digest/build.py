@@ -123,9 +123,10 @@ def build_digest(
     units: list[Unit] = []
     for article in ordered:
         units.extend(article_units(article, options.shingle_size))
-    article_shingles: dict[str, frozenset[str]] = {
-        a.id: frozenset(s for u in units if u.article == a.id for s in u.shingles) for a in ordered
-    }
+    shingles_of: dict[str, set[str]] = {a.id: set() for a in ordered}
+    for unit in units:
+        shingles_of[unit.article].update(unit.shingles)
+    article_shingles = {a: frozenset(s) for a, s in shingles_of.items()}
     found = found_in(units, article_shingles, options.found_containment)
     sources, source_key = relate_sources(
         ordered, groups, _paragraph_alignment(units, found, ordered, groups)

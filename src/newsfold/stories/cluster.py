@@ -14,47 +14,12 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 import numpy as np
 
+from newsfold.copies.unionfind import UnionFind
 from newsfold.stories.features import StoryFeatures
 from newsfold.stories.link import candidate_keys, linked, similarity_matrix
 from newsfold.stories.options import StoryOptions
 
 Pair = tuple[str, str]
-
-
-class UnionFind:
-    """Disjoint sets over string ids; the root of a set is its smallest id (deterministic)."""
-
-    def __init__(self, ids: Iterable[str] = ()) -> None:
-        self._parent: dict[str, str] = {}
-        for item in ids:
-            self.add(item)
-
-    def add(self, item: str) -> None:
-        self._parent.setdefault(item, item)
-
-    def __contains__(self, item: object) -> bool:
-        return item in self._parent
-
-    def find(self, item: str) -> str:
-        self.add(item)
-        root = item
-        while self._parent[root] != root:
-            root = self._parent[root]
-        while self._parent[item] != root:  # path compression
-            self._parent[item], item = root, self._parent[item]
-        return root
-
-    def union(self, a: str, b: str) -> None:
-        root_a, root_b = self.find(a), self.find(b)
-        if root_a != root_b:
-            low, high = sorted((root_a, root_b))
-            self._parent[high] = low
-
-    def groups(self) -> list[tuple[str, ...]]:
-        members: dict[str, list[str]] = defaultdict(list)
-        for item in self._parent:
-            members[self.find(item)].append(item)
-        return sorted(tuple(sorted(group)) for group in members.values())
 
 
 def candidate_pairs(
@@ -112,7 +77,7 @@ def refine(
         inside = [m for m in unit if m in uf]
         for other in inside[1:]:
             uf.union(inside[0], other)
-    groups = uf.groups()
+    groups = uf.components()
     if len(groups) == 1:
         return groups
     position = {m: i for i, m in enumerate(members)}
@@ -198,7 +163,7 @@ def stories_from_links(
         group = list(group)
         for other in group[1:]:
             uf.union(group[0], other)
-    components = uf.groups()
+    components = uf.components()
     if not options.refine:
         return components
     stories: list[tuple[str, ...]] = []
