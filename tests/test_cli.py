@@ -41,7 +41,7 @@ def test_run_on_the_shipped_examples(tmp_path: Path) -> None:
 
 
 def test_missing_input_exits_1_with_one_line(tmp_path: Path) -> None:
-    code, out, err = invoke("run", str(tmp_path / "nope"), "--out", str(tmp_path / "out"))
+    code, _out, err = invoke("run", str(tmp_path / "nope"), "--out", str(tmp_path / "out"))
     assert code == 1
     assert err.startswith("error: ") and err.count("\n") == 1
     assert "nope" in err

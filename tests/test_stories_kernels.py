@@ -8,11 +8,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from newsfold.copies import UnionFind
 from newsfold.models import Article
 from newsfold.stories import (
     StoryFeatures,
     StoryOptions,
-    UnionFind,
     candidate_keys,
     cluster,
     refine,

@@ -60,7 +60,7 @@ def _progress(label: str, enabled: bool) -> Iterator[Callable[[int], None] | Non
     if not (enabled and sys.stderr.isatty()):
         yield None
         return
-    from tqdm import tqdm  # noqa: PLC0415 - only on a terminal
+    from tqdm import tqdm
 
     with tqdm(desc=label, unit=" pages", file=sys.stderr, leave=False) as bar:
         yield bar.update
@@ -156,8 +156,8 @@ def stories_command(as_json: bool, db: str | None, config: str | None) -> None:
 @handle_errors
 def show_command(story: str, fmt: str, db: str | None, config: str | None) -> None:
     """Show one story's digest."""
-    from .digest import render_html, render_markdown  # noqa: PLC0415
-    from .models import Story  # noqa: PLC0415
+    from .digest import render_html, render_markdown
+    from .models import Story
 
     settings = _settings(config, db=db)
     _require_store(settings.db)
@@ -197,7 +197,7 @@ def clean_command(page: str, as_json: bool, config: str | None) -> None:
 
 
 def _require_store(db: str) -> None:
-    import os  # noqa: PLC0415
+    import os
 
     if db != ":memory:" and not os.path.exists(db):
         raise NewsfoldError(f"no store at {db}: run 'newsfold ingest INPUT --db {db}' first")

@@ -48,7 +48,8 @@ class Page(_Json):
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Page:
-        return cls(**{f.name: data.get(f.name) for f in dataclasses.fields(cls)})
+        values: dict[str, Any] = {f.name: data.get(f.name) for f in dataclasses.fields(cls)}
+        return cls(**values)
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +81,7 @@ class Article(_Json):
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Article:
-        values = {f.name: data.get(f.name) for f in dataclasses.fields(cls)}
+        values: dict[str, Any] = {f.name: data.get(f.name) for f in dataclasses.fields(cls)}
         values["paragraphs"] = tuple(values["paragraphs"] or ())
         return cls(**values)
 

@@ -33,7 +33,7 @@ class RunReport:
     story_links_new: int = 0
     stories: int = 0
     digests_built: int = 0
-    seconds: Counter[str] = field(default_factory=Counter)
+    seconds: dict[str, float] = field(default_factory=dict)
 
     def skip(self, skip: Skip) -> None:
         self.skipped[skip.reason] += 1
@@ -46,7 +46,7 @@ class RunReport:
         try:
             yield
         finally:
-            self.seconds[stage] += time.perf_counter() - start
+            self.seconds[stage] = self.seconds.get(stage, 0.0) + time.perf_counter() - start
 
     def to_dict(self) -> dict[str, Any]:
         return {

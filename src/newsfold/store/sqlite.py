@@ -10,12 +10,13 @@ Records are stored as JSON text (never pickle) so the file can be read by any SQ
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import zlib
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 import numpy as np
 
@@ -65,7 +66,7 @@ def _signed(keys: Iterable[int]) -> list[int]:
 class Store:
     """A newsfold database. ``Store(":memory:")`` gives a private in-memory one (batch runs)."""
 
-    def __init__(self, path: str | Path = "newsfold.db") -> None:
+    def __init__(self, path: str | os.PathLike[str] = "newsfold.db") -> None:
         self.path = str(path)
         if self.path != ":memory:":
             parent = Path(self.path).parent
@@ -98,7 +99,7 @@ class Store:
     def close(self) -> None:
         self._db.close()
 
-    def __enter__(self) -> Store:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -7,7 +7,6 @@ connected components (copy groups joining as a unit) refined by average link.
 """
 
 from newsfold.stories.cluster import (
-    UnionFind,
     candidate_pairs,
     cluster,
     find_links,
@@ -21,7 +20,6 @@ from newsfold.stories.options import StoryOptions
 __all__ = [
     "StoryFeatures",
     "StoryOptions",
-    "UnionFind",
     "candidate_keys",
     "candidate_pairs",
     "cluster",
