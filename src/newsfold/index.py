@@ -23,8 +23,6 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import islice
 from typing import Any
 
-import xxhash
-
 from .clean import clean_page
 from .config import Settings
 from .copies import CopyIndex, UnionFind
@@ -32,6 +30,7 @@ from .digest import build_digest
 from .errors import ConfigError
 from .models import Article, CopyGroup, CopyPair, Page, Skip, Story
 from .report import RunReport
+from .stable_ids import assign_ids, short_id
 from .store.sqlite import Store
 from .stories import (
     StoryFeatures,
@@ -48,11 +47,6 @@ def content_hash(page: Page) -> str:
     raw = page.html if page.html is not None else (page.text or "")
     kind = "html" if page.html is not None else "text"
     return hashlib.sha1(f"{kind}\0{raw}".encode("utf-8", "surrogatepass")).hexdigest()
-
-
-def short_id(prefix: str, key: str) -> str:
-    """A stable id derived from a member id (the smallest one of a group)."""
-    return prefix + xxhash.xxh64_hexdigest(key.encode("utf-8"))[:12]
 
 
 def raw_paragraphs(page: Page) -> tuple[str, ...]:
@@ -118,11 +112,9 @@ class Index:
                         report.skip(item)
                     else:
                         self._add_page(item, report)
-                self.store.set_meta("dirty", "1")
             if progress is not None:
                 progress(len(batch))
-        if self.store.get_meta("dirty") == "1":
-            self.rebuild(report)
+        self.rebuild(report)
         return report
 
     def _add_page(self, page: Page, report: RunReport) -> None:
@@ -143,6 +135,7 @@ class Index:
         self.store.put_page(page, digest)
         self.store.put_article(article)
         report.pages_kept += 1
+        self.store.add_pending((article.id,))
         if not article.paragraphs:
             report.no_article += 1
             return
@@ -153,6 +146,7 @@ class Index:
                     report.too_short_to_compare += 1
                 for pair in outcome.pairs:
                     self.store.put_copy_pair(pair)
+                    self.store.add_pending((pair.a, pair.b))
                     report.copy_pairs_new += 1
         if self.settings.runs("stories"):
             with report.timed("stories"):
@@ -175,50 +169,88 @@ class Index:
         for other_id in sorted(stored):
             if linked(features, StoryFeatures.from_dict(stored[other_id]), options):
                 self.store.put_story_link(article.id, other_id)
+                self.store.add_pending((other_id,))
                 report.story_links_new += 1
         self.store.put_story_features(article.id, features.to_dict(), keys)
 
     # -- derived state ----------------------------------------------------------------------------
 
-    def rebuild(self, report: RunReport | None = None) -> None:
-        """Copy groups and stories from the stored edges; digests of changed stories."""
+    def rebuild(self, report: RunReport | None = None) -> RunReport:
+        """Recompute the copy groups and stories that pending articles touch, and their digests.
+
+        Only the components holding a pending article change: a component is closed under its
+        edges, so the old groups of the pending articles plus the pending articles themselves are
+        everything a new edge can have joined. Ids stay stable (see ``stable_ids``).
+        """
         report = report or RunReport()
         with self.store.batch():
-            articles = self.store.articles()
+            pending = self.store.pending()
+            if pending:
+                self._rebuild(pending, report)
+                self.store.clear_pending()
+        report.copy_pairs = self.store.count("copy_pairs")
+        report.copy_groups = self.store.count_groups("copy_group")
+        report.stories = self.store.count("stories")
+        return report
+
+    def _rebuild(self, pending: set[str], report: RunReport) -> None:
+        store, settings = self.store, self.settings
+        # every edge of a stored article stays inside its old component, and new edges join
+        # pending articles only: the old components of the pending articles are all that changes
+        old_components = {c for _, _, c in store.assignments_for(pending).values() if c}
+        affected = pending | store.members("component", old_components)
+        articles = store.articles(affected)
+        nodes = sorted(a for a, art in articles.items() if art.paragraphs)
+        inside = set(nodes)
+        previous = store.assignments_for(affected)
+
+        pairs = store.copy_pairs_touching(nodes) if settings.runs("copies") else []
+        links = store.story_links_touching(nodes) if settings.runs("stories") else []
+        links = [(a, b) for a, b in links if a in inside and b in inside]
+        components = _components(nodes, [(p.a, p.b) for p in pairs] + links)
+        component_of = {m: short_id("c", comp[0]) for comp in components for m in comp}
+
+        group_of: dict[str, str] = {}
+        groups: list[tuple[str, ...]] = []
+        retired: dict[str, str] = {}
+        if settings.runs("copies"):
             with report.timed("copies"):
-                pairs = self.store.copy_pairs() if self.settings.runs("copies") else []
-                groups = _components(
-                    [a for a, art in articles.items() if art.paragraphs], [(p.a, p.b) for p in pairs]
+                groups = _components(nodes, [(p.a, p.b) for p in pairs])
+                taken = store.group_ids("copy_group") - {g for g, _, _ in previous.values() if g}
+                group_of, retired_groups = assign_ids(
+                    groups, {a: g for a, (g, _, _) in previous.items()}, "g", frozenset(taken)
                 )
-                group_of = {m: short_id("g", members[0]) for members in groups for m in members}
-                report.copy_pairs = len(pairs)
-                report.copy_groups = sum(1 for g in groups if len(g) > 1)
-            story_of: dict[str, str] = {}
-            if self.settings.runs("stories"):
-                with report.timed("stories"):
-                    with_body = [a for a, art in articles.items() if art.paragraphs]
-                    features = {
-                        key: StoryFeatures.from_dict(value)
-                        for key, value in self.store.story_features(with_body).items()
-                    }
-                    # copy groups join as whole units; links and refinement decide the rest
-                    stories = stories_from_links(
-                        features, self.store.story_links(),
-                        [g for g in groups if len(g) > 1], self.settings.stories,
-                    )
-                    story_of = {m: short_id("s", members[0]) for members in stories for m in members}
-                    report.stories = len(stories)
-                with report.timed("digest"):
-                    self._write_stories(stories, articles, pairs, report)
-            self.store.replace_assignments(
-                (a, group_of.get(a) if self.settings.runs("copies") else None, story_of.get(a))
-                for a in articles
-            )
-            self.store.set_meta("dirty", "0")
+                retired.update(retired_groups)
+        story_of: dict[str, str] = {}
+        if settings.runs("stories"):
+            with report.timed("stories"):
+                features = {
+                    key: StoryFeatures.from_dict(value)
+                    for key, value in store.story_features(nodes).items()
+                }
+                # copy groups join as whole units; links and refinement decide the rest
+                stories = stories_from_links(
+                    features, links, [g for g in groups if len(g) > 1], settings.stories
+                )
+                old_ids = {s for _, s, _ in previous.values() if s}
+                story_of, retired_stories = assign_ids(
+                    stories, {a: s for a, (_, s, _) in previous.items()}, "s",
+                    frozenset(store.group_ids("story") - old_ids),
+                )
+                retired.update(retired_stories)
+            with report.timed("digest"):
+                self._write_stories(stories, story_of, group_of, articles, pairs, report)
+                store.delete_stories(old_ids - set(story_of.values()))
+        store.upsert_assignments(
+            (a, group_of.get(a), story_of.get(a), component_of.get(a)) for a in sorted(affected)
+        )
+        store.put_aliases(retired)
 
     def _write_stories(
         self,
         stories: Sequence[tuple[str, ...]],
+        story_of: dict[str, str],
+        group_of: dict[str, str],
         articles: dict[str, Article],
         pairs: Sequence[CopyPair],
         report: RunReport,
@@ -226,29 +258,23 @@ class Index:
         pairs_of: dict[str, list[CopyPair]] = defaultdict(list)
         for pair in pairs:
             pairs_of[pair.a].append(pair)
-        known = self.store.story_hashes()
-        alive: set[str] = set()
+        known = self.store.story_hashes(set(story_of.values()))
         for members in stories:
-            story_id = short_id("s", members[0])
-            alive.add(story_id)
+            story_id = story_of[members[0]]
             members_hash = hashlib.sha1("\0".join(members).encode()).hexdigest()
             if known.get(story_id) == members_hash:
                 continue
             member_articles = [articles[m] for m in members]
             story_pairs = [p for m in members for p in pairs_of.get(m, ())]
-            copy_groups = _copy_groups(members, story_pairs)
+            copy_groups = _copy_groups(members, story_pairs, group_of)
             story = _story(story_id, member_articles, copy_groups)
             if self.settings.runs("digest"):
                 digest = build_digest(member_articles, copy_groups, self.settings.digest)
-                story = Story(
-                    id=story.id, articles=story.articles, copy_groups=story.copy_groups,
-                    headline=digest.headline or story.headline,
-                    first_published=story.first_published, last_published=story.last_published,
-                    digest=digest,
+                story = dataclasses.replace(
+                    story, headline=digest.headline or story.headline, digest=digest
                 )
                 report.digests_built += 1
             self.store.put_story(story, members_hash)
-        self.store.delete_stories(set(known) - alive)
 
     # -- reading back -------------------------------------------------------------------------------
 
@@ -281,7 +307,9 @@ def _components(nodes: Sequence[str], edges: Iterable[tuple[str, str]]) -> list[
     return finder.components()
 
 
-def _copy_groups(members: Sequence[str], pairs: Sequence[CopyPair]) -> list[CopyGroup]:
+def _copy_groups(
+    members: Sequence[str], pairs: Sequence[CopyPair], group_of: dict[str, str]
+) -> list[CopyGroup]:
     groups = _components(members, [(p.a, p.b) for p in pairs])
     out = []
     for group in groups:
@@ -289,7 +317,8 @@ def _copy_groups(members: Sequence[str], pairs: Sequence[CopyPair]) -> list[Copy
             continue
         inside = set(group)
         group_pairs = tuple(sorted((p for p in pairs if p.a in inside), key=lambda p: (p.a, p.b)))
-        out.append(CopyGroup(id=short_id("g", group[0]), members=group, pairs=group_pairs))
+        group_id = group_of.get(group[0]) or short_id("g", group[0])
+        out.append(CopyGroup(id=group_id, members=group, pairs=group_pairs))
     return out
 
 

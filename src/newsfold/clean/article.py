@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from newsfold.clean.lines import BAD, GOOD, STAMP, Line, read_lines, select
 from newsfold.clean.metadata import (
     credit_line,
+    fold_accents,
     date_from_url,
     detect_language,
     parse_byline,
@@ -195,8 +196,12 @@ _TOKEN = re.compile(r"\w+")
 
 
 def _title_tokens(text: str) -> set[str]:
-    """Lower-case word tokens as a URL slug spells them (no apostrophes: "we're" -> "were")."""
-    return set(_TOKEN.findall(text.lower().replace("'", "").replace("\u2019", "")))
+    """Lower-case word tokens as a URL slug spells them (no apostrophes: "we're" -> "were";
+    no accents: "Calend\u00e1rio" -> "calendario", as slugs drop them)."""
+    lowered = text.lower().replace("'", "").replace("\u2019", "")
+    if not lowered.isascii():
+        lowered = fold_accents(lowered)
+    return set(_TOKEN.findall(lowered))
 
 
 def _slug_overlap(line: Line, slug: frozenset[str]) -> float:

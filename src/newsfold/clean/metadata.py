@@ -8,7 +8,9 @@ very start of the body, an agency name in brackets at the very end) rather than 
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date
+from urllib.parse import unquote
 
 # News agencies as they appear in credits. Longer names first so the alternation prefers them.
 _WIRES = (
@@ -349,6 +351,16 @@ _SLUG_SPLIT = re.compile(r"[^\w]+|_")
 _URL_NOISE = frozenset(["html", "htm", "shtml", "php", "aspx", "asp", "jsp", "amp", "index", "www"])
 
 
+def fold_accents(text: str) -> str:
+    """Text without combining accents, as URL slugs write words.
+
+    >>> fold_accents("calend\u00e1rio pr\u00e9sident")
+    'calendario president'
+    """
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
 def url_words(url: str | None) -> frozenset[str]:
     """Lower-cased words of a URL's slug (its wordiest path segment), to match a title against.
 
@@ -362,7 +374,7 @@ def url_words(url: str | None) -> frozenset[str]:
     for segment in path.split("/"):
         tokens = [
             w
-            for w in _SLUG_SPLIT.split(segment.casefold())
+            for w in _SLUG_SPLIT.split(fold_accents(unquote(segment).casefold()))
             if len(w) > 2 and not w.isdigit() and w not in _URL_NOISE
         ]
         if len(tokens) > len(best):

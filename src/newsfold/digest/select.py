@@ -45,6 +45,7 @@ _STEM = 6
 _FUNCTION_WORD_SHARE = 0.2
 _SPREAD_BONUS = 2.0
 _RELEVANCE_WEIGHT = 0.5
+_LENGTH_EXPONENT = 1.0
 
 
 def is_debris(text: str) -> bool:
@@ -191,7 +192,7 @@ def select_summary(
             if total + length > budget and total + length - budget > budget - total:
                 continue  # overshooting by more than the gap left: a shorter one may fit
             new = concepts[candidates[k]] - covered
-            gain = sum(weight[c] for c in new) / length * prior[k]
+            gain = sum(weight[c] for c in new) / length**_LENGTH_EXPONENT * prior[k]
             if gain > best_gain:
                 best, best_gain = k, gain
         if best is None:

@@ -48,12 +48,23 @@ CREATE TABLE IF NOT EXISTS story_keys (key TEXT NOT NULL, id TEXT NOT NULL,
     PRIMARY KEY (key, id)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS story_links (a TEXT NOT NULL, b TEXT NOT NULL,
     PRIMARY KEY (a, b)) WITHOUT ROWID;
+-- derived: each article's copy group, story, and the connected component (of copy and story
+-- edges) the story was refined from; a rebuild recomputes whole components only
 CREATE TABLE IF NOT EXISTS assignments (
-    article TEXT PRIMARY KEY, copy_group TEXT, story TEXT
+    article TEXT PRIMARY KEY, copy_group TEXT, story TEXT, component TEXT
 );
+CREATE INDEX IF NOT EXISTS assignments_component ON assignments (component);
 CREATE INDEX IF NOT EXISTS assignments_story ON assignments (story);
+CREATE INDEX IF NOT EXISTS assignments_group ON assignments (copy_group);
+CREATE INDEX IF NOT EXISTS copy_pairs_b ON copy_pairs (b);
+CREATE INDEX IF NOT EXISTS story_links_b ON story_links (b);
 CREATE TABLE IF NOT EXISTS stories (id TEXT PRIMARY KEY, members_hash TEXT NOT NULL,
     data TEXT NOT NULL);
+-- articles whose groups and stories must be recomputed (written in the same transaction as the
+-- edges that touched them, so a crash between ingest and rebuild loses no work)
+CREATE TABLE IF NOT EXISTS pending (article TEXT PRIMARY KEY) WITHOUT ROWID;
+-- ids of stories and copy groups that merged into another: old id -> surviving id
+CREATE TABLE IF NOT EXISTS aliases (old TEXT PRIMARY KEY, survivor TEXT NOT NULL) WITHOUT ROWID;
 """
 
 
@@ -281,9 +292,62 @@ class Store:
 
     # -- derived: assignments and stories -------------------------------------------------------
 
-    def replace_assignments(self, rows: Iterable[tuple[str, str | None, str | None]]) -> None:
-        self._db.execute("DELETE FROM assignments")
-        self._db.executemany("INSERT INTO assignments VALUES (?, ?, ?)", rows)
+    def add_pending(self, ids: Iterable[str]) -> None:
+        self._db.executemany("INSERT OR IGNORE INTO pending VALUES (?)", [(i,) for i in ids])
+
+    def pending(self) -> set[str]:
+        return {r[0] for r in self._db.execute("SELECT article FROM pending")}
+
+    def clear_pending(self) -> None:
+        self._db.execute("DELETE FROM pending")
+
+    def _select_in(self, sql: str, values: Collection[str]) -> list[tuple[Any, ...]]:
+        """Run ``sql`` (with one ``IN ({})`` placeholder) over ``values`` in chunks."""
+        rows: list[tuple[Any, ...]] = []
+        for chunk in _chunks(sorted(values)):
+            rows += self._db.execute(sql.format(",".join("?" * len(chunk))), chunk).fetchall()
+        return rows
+
+    def assignments_for(
+        self, ids: Collection[str]
+    ) -> dict[str, tuple[str | None, str | None, str | None]]:
+        """article -> (copy_group, story, component)."""
+        rows = self._select_in(
+            "SELECT article, copy_group, story, component FROM assignments WHERE article IN ({})",
+            ids,
+        )
+        return {r[0]: (r[1], r[2], r[3]) for r in rows}
+
+    def members(self, column: str, group_ids: Collection[str]) -> set[str]:
+        """Articles whose ``copy_group`` or ``story`` is one of ``group_ids``."""
+        if column not in {"copy_group", "story", "component"}:
+            raise ValueError(column)
+        sql = f"SELECT article FROM assignments WHERE {column} IN ({{}})"
+        return {r[0] for r in self._select_in(sql, group_ids)}
+
+    def copy_pairs_touching(self, ids: Collection[str]) -> list[CopyPair]:
+        rows = self._select_in("SELECT data FROM copy_pairs WHERE a IN ({})", ids)
+        rows += self._select_in("SELECT data FROM copy_pairs WHERE b IN ({})", ids)
+        pairs = {(p.a, p.b): p for p in (CopyPair.from_dict(json.loads(r[0])) for r in rows)}
+        return [pairs[key] for key in sorted(pairs)]
+
+    def story_links_touching(self, ids: Collection[str]) -> list[tuple[str, str]]:
+        rows = self._select_in("SELECT a, b FROM story_links WHERE a IN ({})", ids)
+        rows += self._select_in("SELECT a, b FROM story_links WHERE b IN ({})", ids)
+        return sorted({(r[0], r[1]) for r in rows})
+
+    def upsert_assignments(
+        self, rows: Iterable[tuple[str, str | None, str | None, str | None]]
+    ) -> None:
+        self._db.executemany("INSERT OR REPLACE INTO assignments VALUES (?, ?, ?, ?)", rows)
+
+    def count_groups(self, column: str) -> int:
+        """Copy groups (or stories) with two or more members."""
+        if column not in {"copy_group", "story"}:
+            raise ValueError(column)
+        sql = (f"SELECT COUNT(*) FROM (SELECT {column} FROM assignments WHERE {column} IS NOT NULL"
+               f" GROUP BY {column} HAVING COUNT(*) > 1)")
+        return int(self._db.execute(sql).fetchone()[0])
 
     def assignments(self) -> dict[str, tuple[str | None, str | None]]:
         return {
@@ -291,8 +355,15 @@ class Store:
             for r in self._db.execute("SELECT article, copy_group, story FROM assignments")
         }
 
-    def story_hashes(self) -> dict[str, str]:
-        return {r[0]: r[1] for r in self._db.execute("SELECT id, members_hash FROM stories")}
+    def group_ids(self, column: str) -> set[str]:
+        if column not in {"copy_group", "story"}:
+            raise ValueError(column)
+        sql = f"SELECT DISTINCT {column} FROM assignments WHERE {column} IS NOT NULL"
+        return {r[0] for r in self._db.execute(sql)}
+
+    def story_hashes(self, ids: Collection[str]) -> dict[str, str]:
+        rows = self._select_in("SELECT id, members_hash FROM stories WHERE id IN ({})", ids)
+        return {r[0]: r[1] for r in rows}
 
     def put_story(self, story: Story, members_hash: str) -> None:
         self._db.execute(
@@ -303,15 +374,33 @@ class Store:
     def delete_stories(self, ids: Collection[str]) -> None:
         self._db.executemany("DELETE FROM stories WHERE id=?", [(i,) for i in ids])
 
+    def put_aliases(self, retired: Mapping[str, str]) -> None:
+        """Record merged ids; earlier aliases of a retired id follow it to the survivor."""
+        for old, survivor in sorted(retired.items()):
+            self._db.execute("UPDATE aliases SET survivor=? WHERE survivor=?", (survivor, old))
+            self._db.execute("INSERT OR REPLACE INTO aliases VALUES (?, ?)", (old, survivor))
+        # an id that came back to life is no longer an alias
+        self._db.execute(
+            "DELETE FROM aliases WHERE old IN (SELECT DISTINCT story FROM assignments"
+            " UNION SELECT DISTINCT copy_group FROM assignments)"
+        )
+
+    def resolve(self, group_id: str) -> str:
+        """The current id of a story or copy group that may have merged into another."""
+        row = self._db.execute("SELECT survivor FROM aliases WHERE old=?", (group_id,)).fetchone()
+        return group_id if row is None else str(row[0])
+
     def story_records(self) -> list[dict[str, Any]]:
-        """Stories as stored (JSON dicts), newest coverage first, then by id."""
-        rows = self._db.execute("SELECT data FROM stories").fetchall()
+        """Stories as stored (JSON dicts), newest coverage first, then larger, then by id."""
+        rows = self._db.execute("SELECT data FROM stories ORDER BY id").fetchall()
         records = [json.loads(r[0]) for r in rows]
         records.sort(key=lambda r: (r.get("last_published") or "", len(r["articles"])), reverse=True)
         return records
 
     def story_record(self, story_id: str) -> dict[str, Any]:
-        row = self._db.execute("SELECT data FROM stories WHERE id=?", (story_id,)).fetchone()
+        row = self._db.execute(
+            "SELECT data FROM stories WHERE id=?", (self.resolve(story_id),)
+        ).fetchone()
         if row is None:
             raise NotFoundError(f"no story {story_id!r} in {self.path}")
         record: dict[str, Any] = json.loads(row[0])
