@@ -8,7 +8,11 @@ subtopic: two look-alike events per topic) and Multi-News dev (gold = story), B-
 recall, F1 and the adjusted Rand index for newsfold (one default setting for both sets) and for
 the baseline (TF-IDF cosine with corpus IDF, average link, at a fixed threshold and at the best
 threshold found on that very set, an optimistic oracle), plus articles per second and the ratios.
-Also the candidate recall: the share of same-story pairs that share an index key.
+Also the candidate recall: the share of same-story pairs that share an index key; the
+incremental result (articles arriving one at a time in 5 random orders, each compared with the
+stored articles sharing an index key, as ``index.py`` does) against batch; on ECB+ the topic
+level (gold = topic) and both halves of the topics apart (odd / even topic numbers: a check that
+the one default is not fitted to one half); the package versions.
 No copy groups are given (the copies stage is measured on its own).
 """
 
@@ -27,7 +31,17 @@ from pathlib import Path
 import numpy as np
 
 from newsfold.models import Article
-from newsfold.stories import StoryOptions, candidate_pairs, cluster, story_features
+from newsfold.stories import (
+    StoryFeatures,
+    StoryOptions,
+    candidate_keys,
+    candidate_pairs,
+    cluster,
+    linked,
+    stories_from_links,
+    story_features,
+    topics_from_stories,
+)
 from newsfold.text import words
 
 Dataset = tuple[list[Article], dict[str, str]]  # articles, gold label per id
@@ -44,6 +58,11 @@ def load_ecbplus(data_dir: Path) -> Dataset:
             )
             gold[doc["doc_id"]] = str(doc["subtopic"])
     return articles, gold
+
+
+def load_ecb_topics(data_dir: Path) -> dict[str, str]:
+    with open(data_dir / "ecbplus" / "ecbplus_docs.jsonl", encoding="utf-8") as handle:
+        return {doc["doc_id"]: str(doc["topic"]) for doc in map(json.loads, handle)}
 
 
 def load_multinews(data_dir: Path) -> Dataset:
@@ -145,13 +164,87 @@ def candidate_recall(
     )
 
 
+def incremental(
+    features: dict[str, StoryFeatures], order: Sequence[str], options: StoryOptions
+) -> list[tuple[str, ...]]:
+    """What a store builds when articles arrive one at a time in ``order`` (as index.py does)."""
+    index: dict[str, list[str]] = defaultdict(list)
+    links: set[tuple[str, str]] = set()
+    for new in order:
+        mine = features[new]
+        keys = candidate_keys(mine, options)
+        for old in sorted({old for key in keys for old in index[key]}):
+            if linked(mine, features[old], options):
+                links.add((min(new, old), max(new, old)))
+        for key in keys:
+            index[key].append(new)
+    return stories_from_links(features, links, (), options)
+
+
+def order_report(
+    features: dict[str, StoryFeatures],
+    gold: dict[str, str],
+    batch: list[tuple[str, ...]],
+    options: StoryOptions,
+    orders: int = 5,
+) -> str:
+    batch_f1 = b_cubed(batch, gold)[2]
+    rng = np.random.default_rng(5)
+    f1s: list[float] = []
+    identical = 0
+    for _ in range(orders):
+        order = [str(i) for i in rng.permutation(sorted(features))]
+        online = incremental(features, order, options)
+        f1s.append(b_cubed(online, gold)[2])
+        identical += online == batch
+    return (
+        f"incremental, {orders} random arrival orders: B3 F1 {min(f1s):.4f}..{max(f1s):.4f}, "
+        f"max |online - batch| {max(abs(f - batch_f1) for f in f1s):.4f}, spread across orders "
+        f"{max(f1s) - min(f1s):.4f}; identical to batch in {identical}/{orders}"
+    )
+
+
+def topic_report(
+    features: dict[str, StoryFeatures],
+    stories: list[tuple[str, ...]],
+    topic_gold: dict[str, str],
+    options: StoryOptions,
+) -> str:
+    by_id = {members[0]: members for members in stories}
+    topics = topics_from_stories(features, by_id, options)
+    grouped = [tuple(m for s in topic for m in by_id[s]) for topic in topics]
+    p, r, f1 = b_cubed(grouped, topic_gold)
+    return (
+        f"topics (gold: topic, {len(set(topic_gold.values()))}): {len(topics)} topics, "
+        f"B3 P {p:.3f} R {r:.3f} F1 {f1:.3f} ARI {adjusted_rand(grouped, topic_gold):.3f}"
+    )
+
+
+def versions() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = [f"python {sys.version.split()[0]}"]
+    for name in ("newsfold", "numpy", "scipy", "wordfreq"):
+        try:
+            out.append(f"{name} {version(name)}")
+        except PackageNotFoundError:
+            out.append(f"{name} -")
+    return ", ".join(out)
+
+
 def timed(run: Callable[[], list[tuple[str, ...]]]) -> tuple[list[tuple[str, ...]], float]:
     start = time.perf_counter()
     result = run()
     return result, time.perf_counter() - start
 
 
-def report(name: str, dataset: Dataset, options: StoryOptions, baseline_threshold: float) -> None:
+def report(
+    name: str,
+    dataset: Dataset,
+    options: StoryOptions,
+    baseline_threshold: float,
+    topic_gold: dict[str, str] | None = None,
+) -> None:
     articles, gold = dataset
     print(f"\n== {name}: {len(articles)} articles, {len(set(gold.values()))} gold stories")
     # Load the word-frequency tables before timing: a one-off cost per process, not per article.
@@ -187,6 +280,26 @@ def report(name: str, dataset: Dataset, options: StoryOptions, baseline_threshol
         f"{base_seconds / our_seconds:.2f}"
     )
     print(candidate_recall(articles, gold, options))
+    start = time.perf_counter()
+    features = {a.id: story_features(a, options) for a in articles}
+    feature_seconds = time.perf_counter() - start
+    start = time.perf_counter()
+    cluster(features, (), options)
+    cluster_seconds = time.perf_counter() - start
+    print(
+        f"features {len(articles) / feature_seconds:.0f} articles/s; links + stories "
+        f"{len(articles) / cluster_seconds:.0f} articles/s"
+    )
+    print(order_report(features, gold, ours, options))
+    if topic_gold is not None:
+        print(topic_report(features, ours, topic_gold, options))
+        for half, label in ((1, "odd"), (0, "even")):
+            keep = {i for i in gold if int(topic_gold[i]) % 2 == half}
+            subset = cluster({i: features[i] for i in sorted(keep)}, (), options)
+            p, r, f1 = b_cubed(subset, {i: gold[i] for i in keep})
+            print(
+                f"{label} topics alone ({len(keep)} articles): B3 P {p:.3f} R {r:.3f} F1 {f1:.3f}"
+            )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -213,8 +326,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.language:
         overrides["language"] = args.language
     options = StoryOptions(**overrides)
+    print(f"versions: {versions()}")
     print(f"options: {options}")
-    report("ECB+ (gold: subtopic)", load_ecbplus(data_dir), options, args.baseline_threshold)
+    ecb = load_ecbplus(data_dir)
+    report(
+        "ECB+ (gold: subtopic)", ecb, options, args.baseline_threshold, load_ecb_topics(data_dir)
+    )
     report(
         "Multi-News dev (gold: story)", load_multinews(data_dir), options, args.baseline_threshold
     )

@@ -20,6 +20,7 @@ from newsfold.stories import (
     similarity,
     stories_from_links,
     story_features,
+    topics_from_stories,
 )
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -227,8 +228,60 @@ def test_unknown_language_and_empty_article() -> None:
         {"window_days": -1},
         {"term_weight": 0.0, "entity_weight": 0.0, "number_weight": 0.0},
         {"idf_floor_zipf": 8.0},
+        {"topic_threshold": 0.0},
+        {"lead_half_words": -1},
     ],
 )
 def test_bad_options_are_refused(settings: dict[str, float]) -> None:
     with pytest.raises(ConfigError):
         StoryOptions(**settings)
+
+
+def test_topics_join_look_alike_events_of_one_subject() -> None:
+    """The fixture's 5 topics each hold 2 events: topics gather events, never across subjects."""
+    articles, gold = ecb_articles()
+    features = features_of(articles)
+    stories = {f"s-{members[0]}": members for members in cluster(features)}
+    topics = topics_from_stories(features, stories)
+    assert sorted(s for topic in topics for s in topic) == sorted(stories)
+    subject_of = {doc_id: doc_id.split("_")[0] for doc_id in articles}
+    joined = 0
+    for topic in topics:
+        subjects = {subject_of[m] for s in topic for m in stories[s]}
+        assert len(subjects) == 1, topic  # never two subjects in one topic
+        events = {gold[m] for s in topic for m in stories[s]}
+        joined += len(events) == 2
+    # 4 of the 5 subjects come out as one topic (the two undersea-cable outages stay apart).
+    assert joined >= 4, topics
+
+
+def test_topics_do_not_depend_on_story_order() -> None:
+    features = all_features()
+    stories = {f"s-{members[0]}": members for members in cluster(features)}
+    expected = topics_from_stories(features, stories)
+    keys = list(stories)
+    rng = random.Random(3)
+    for _ in range(3):
+        rng.shuffle(keys)
+        shuffled = {k: tuple(reversed(stories[k])) for k in keys}
+        assert topics_from_stories(features, shuffled) == expected
+
+
+def test_dated_keys_meet_within_the_window_and_names_meet_undated() -> None:
+    seeds = seed_articles()
+    wire, rewrite = seeds["000_c8debece95dd983e.txt"], seeds["004_82459974c147e689.txt"]
+
+    def dated(article: Article, published: str | None) -> StoryFeatures:
+        return story_features(
+            Article(id="x", title=article.title, paragraphs=article.paragraphs, published=published)
+        )
+
+    first = dated(wire, "2019-04-25")
+    for later in ("2019-04-25", "2019-05-02", "2019-05-09"):  # 0, 7 and 14 days on
+        assert set(candidate_keys(first)) & set(candidate_keys(dated(rewrite, later)))
+    far = dated(rewrite, "2019-09-01")
+    assert not {k for k in candidate_keys(first) if "@" in k} & set(candidate_keys(far))
+    undated = dated(rewrite, None)
+    shared = set(candidate_keys(first)) & set(candidate_keys(undated))
+    assert shared and all("@" not in key for key in shared)  # met through rare names
+    assert cluster({"a": first, "b": undated}) == [("a", "b")]

@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from newsfold.clean.lines import BAD, GOOD, STAMP, Line, read_lines, select
+from newsfold.clean.lines import BAD, GOOD, STAMP, Line, demote_repeated, read_lines, select
 from newsfold.clean.metadata import (
     credit_line,
-    fold_accents,
     date_from_url,
     detect_language,
+    fold_accents,
     parse_byline,
     parse_date,
     split_dateline,
@@ -19,6 +19,7 @@ from newsfold.clean.metadata import (
     url_words,
 )
 from newsfold.clean.options import CleanOptions
+from newsfold.clean.site import SiteLines
 from newsfold.clean.vocabulary import chrome_hits
 from newsfold.models import Article, Page
 from newsfold.text import normalise
@@ -39,6 +40,8 @@ _ANCHOR_SHARE = 0.3
 _HEADER_REACH = 12
 # Share of a headline's words that must be in the URL slug for it to count as the headline.
 _SLUG_MATCH = 0.6
+# How much of the article must survive the site's repeated lines for them to be applied.
+_SITE_KEEP_SHARE = 0.5
 
 
 @dataclass(slots=True)
@@ -151,6 +154,8 @@ def _title_position(lines: list[Line], start: int, slug: frozenset[str]) -> int:
         text = line.text
         if text.endswith(":") or parse_byline(text) or credit_line(text)[0]:
             continue
+        if _NOT_TITLE.search(text):
+            continue
         if line.words < 20 and parse_date(text):
             continue
         if line.kind == BAD and not _repeated_title(lines, position):
@@ -193,6 +198,12 @@ def _is_header_line(line: Line) -> bool:
 
 
 _TOKEN = re.compile(r"\w+")
+# Lines that are never the headline: list items and menu entries (a bullet or a number
+# opening them), a photo credit in parentheses, a time stamp, a reading time.
+_NOT_TITLE = re.compile(
+    r"^(?:[\u2022\u00b7\u25aa\u25cf\u25ba\u25b8\u2023\u2043*]\s|\d{1,2}[.)]\s|\(.*\)$|\d+\s*[Mm]in\b)"
+    r"|\b\d{1,2}:\d\d\b"
+)
 
 
 def _title_tokens(text: str) -> set[str]:
@@ -243,9 +254,19 @@ def _header_anchor(lines: list[Line], slug: frozenset[str]) -> tuple[int, float]
     return -1, _ANCHOR_SHARE
 
 
-def clean_text(text: str, *, id: str = "", options: CleanOptions | None = None) -> Article:
-    """Clean a flat-text page (one block per line) into an Article."""
-    return _clean_text(text, id=id, url=None, options=options or _DEFAULT)
+def clean_text(
+    text: str,
+    *,
+    id: str = "",
+    options: CleanOptions | None = None,
+    repeated: frozenset[int] = frozenset(),
+) -> Article:
+    """Clean a flat-text page (one block per line) into an Article.
+
+    ``repeated`` holds the keys (:func:`newsfold.clean.site.line_key`) of lines its site prints
+    on many pages (:meth:`SiteLines.repeated`): they are read as chrome.
+    """
+    return _clean_text(text, id=id, url=None, options=options or _DEFAULT, repeated=repeated)
 
 
 def _clean_text(
@@ -255,6 +276,7 @@ def _clean_text(
     url: str | None,
     options: CleanOptions,
     page: Page | None = None,
+    repeated: frozenset[int] = frozenset(),
 ) -> Article:
     if not text or not text.strip():
         return _empty(id=id, url=url, page=page)
@@ -262,6 +284,18 @@ def _clean_text(
     slug = url_words(url)
     anchor, share = _header_anchor(lines, slug)
     selection = select(lines, anchor, share)
+    # The page's own reading of its lines: the standfirst test below asks whether the page
+    # itself sets its first paragraph apart, which a site-wide "Advert" line does not show.
+    own_lines = lines
+    if repeated:
+        site_lines = demote_repeated(lines, repeated)
+        if site_lines is not lines:
+            site_selection = select(site_lines, anchor, share)
+            # Pages that share most of their prose with other pages of the site are versions
+            # of one story (an update, a print view), not chrome: when the site's repeated
+            # lines would take away most of the article, they are not applied.
+            if site_selection.run_words >= _SITE_KEEP_SHARE * selection.run_words:
+                lines, selection = site_lines, site_selection
     if selection.start < 0 or selection.run_words < max(1, options.min_body_words):
         return _empty(id=id, url=url, page=page)
     kept_positions = list(selection.kept)
@@ -271,7 +305,7 @@ def _clean_text(
         # A paragraph right under the headline, set apart from the next one by furniture (a
         # caption, a byline, a date) is the standfirst, not the first paragraph of the body.
         first, second = kept_positions[0], kept_positions[1]
-        between = lines[first + 1 : second]
+        between = own_lines[first + 1 : second]
         if between and any(line.kind in (BAD, STAMP) for line in between):
             standfirst = lines[first].text
             kept_positions.pop(0)
@@ -358,9 +392,23 @@ def _trim_chrome(paragraphs: list[str], options: CleanOptions) -> list[str]:
     return [line.text for line in lines[start:end]]
 
 
-def clean_page(page: Page, options: CleanOptions | None = None) -> Article:
-    """Clean a Page: its HTML when present, else its text. Never raises on page content."""
+def clean_page(
+    page: Page, options: CleanOptions | None = None, site_stats: SiteLines | None = None
+) -> Article:
+    """Clean a Page: its HTML when present, else its text. Never raises on page content.
+
+    ``site_stats`` (a :class:`SiteLines` view of :class:`SiteLineStats` counted over the pages
+    of the batch and the store) marks the lines the page's site repeats on many pages as
+    chrome; it is only read for pages with a ``site`` and flat text.
+    """
     options = options or _DEFAULT
     if page.html is not None and page.html.strip():
         return _clean_html(page.html, id=page.id, url=page.url, options=options, page=page)
-    return _clean_text(page.text or "", id=page.id, url=page.url, options=options, page=page)
+    repeated: frozenset[int] = frozenset()
+    if site_stats is not None and page.site:
+        repeated = site_stats.repeated(
+            page.site, min_pages=options.site_min_pages, min_share=options.site_min_share
+        )
+    return _clean_text(
+        page.text or "", id=page.id, url=page.url, options=options, page=page, repeated=repeated
+    )

@@ -351,14 +351,17 @@ _SLUG_SPLIT = re.compile(r"[^\w]+|_")
 _URL_NOISE = frozenset(["html", "htm", "shtml", "php", "aspx", "asp", "jsp", "amp", "index", "www"])
 
 
+# The combining diacritical marks block: what NFKD splits off Latin, Greek and Cyrillic letters.
+_COMBINING_MARKS = re.compile("[\u0300-\u036f]")
+
+
 def fold_accents(text: str) -> str:
     """Text without combining accents, as URL slugs write words.
 
     >>> fold_accents("calend\u00e1rio pr\u00e9sident")
     'calendario president'
     """
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return _COMBINING_MARKS.sub("", unicodedata.normalize("NFKD", text))
 
 
 def url_words(url: str | None) -> frozenset[str]:

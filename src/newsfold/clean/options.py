@@ -20,6 +20,11 @@ class CleanOptions:
     count as an article; below it the article comes out empty with ``reason="no article found"``
     (a cookie banner or a one-line teaser is not an article).
 
+    ``site_min_pages`` and ``site_min_share``: with site statistics (``clean_page(...,
+    site_stats=...)``), a line is the site's chrome when it stands on at least
+    ``site_min_pages`` pages of the site and on at least ``site_min_share`` of them. Three
+    pages, not two: two pages of a site may be two versions of one story.
+
     ``detect_language`` runs py3langid on the body to fill ``lang``; turn it off when the
     language is known or speed matters more.
     """
@@ -30,6 +35,8 @@ class CleanOptions:
     max_html_chars: int = 5_000_000
     min_body_words: int = 25
     detect_language: bool = True
+    site_min_pages: int = 3
+    site_min_share: float = 0.5
 
     def __post_init__(self) -> None:
         positive = {
@@ -53,6 +60,24 @@ class CleanOptions:
         ):
             raise ConfigError(
                 f"CleanOptions.min_body_words must be an integer >= 0, got {self.min_body_words!r}"
+            )
+        if (
+            not isinstance(self.site_min_pages, int)
+            or isinstance(self.site_min_pages, bool)
+            or self.site_min_pages < 2
+        ):
+            raise ConfigError(
+                "CleanOptions.site_min_pages must be an integer >= 2 (a line on one page is "
+                f"not repeated), got {self.site_min_pages!r}"
+            )
+        if (
+            not isinstance(self.site_min_share, (int, float))
+            or isinstance(self.site_min_share, bool)
+            or not 0.0 < self.site_min_share <= 1.0
+        ):
+            raise ConfigError(
+                "CleanOptions.site_min_share must be a number in (0, 1], got "
+                f"{self.site_min_share!r}"
             )
         if not isinstance(self.detect_language, bool):
             raise ConfigError(

@@ -221,7 +221,7 @@ def chrome_hits(lowered: str, *, sentence: bool, words: int = 0) -> int:
 
 # Headings that open a list of other stories: the article does not continue past them.
 TEASER_HEADING = re.compile(
-    r"^\W*(?:related(?: articles?| stories| news| posts| content| coverage)?|read (?:more|next|also)|"
+    r"^\W*(?:related(?: articles?| stories| news| posts| content| coverage| links)?|read (?:more|next|also)|"
     r"more (?:stories|news|from|on|in|like this|articles)|most (?:read|popular|viewed|shared)|"
     r"you (?:may|might) (?:also )?(?:like|enjoy|be interested)|recommended(?: for you)?|"
     r"trending(?: now)?|popular|also (?:read|see|on)|see also|top stories|latest(?: news)?|"
@@ -470,3 +470,62 @@ HEADING_FIRST_WORDS = frozenset(
     ]
 )
 FIRST_WORD = re.compile(r"\W*(\w*)")
+
+
+# Every word that can make a line of plain words (letters and spaces only, no digit, no
+# punctuation) anything but a plain short line: heading, byline and call-to-action openers,
+# chrome words, the first words of chrome phrases, "via" (photo credits), author-box openers
+# and "ago"-like stamp words. A line of plain words holding none of them is classified
+# without running a single regex (most menu items: "World", "Business", "Nachrichten").
+PLAIN_TRIGGERS = (
+    HEADING_FIRST_WORDS
+    | BYLINE_WORDS
+    | STRONG_WORDS
+    | WEAK_WORDS
+    | PHRASE_FIRST_WORDS
+    | frozenset(
+        [
+            "via",
+            "about",
+            "über",
+            "sobre",
+            "à",
+            "propos",
+            "ago",
+            "vor",
+            "il",
+            "hace",
+            "fa",
+            "há",
+            "назад",
+            "subscribe",
+            "sign",
+            "join",
+            "follow",
+            "click",
+            "download",
+            "register",
+            "get",
+            "don",
+            "watch",
+            "listen",
+            "abonnieren",
+            "abonnez",
+            "inscrivez",
+            "suivez",
+            "folgen",
+            "melden",
+            "suscribete",
+            "suscríbete",
+            "siguenos",
+            "síguenos",
+            "iscriviti",
+            "seguici",
+            "assine",
+            "siga",
+            "подпишитесь",
+            "подписывайтесь",
+            "читайте",
+        ]
+    )
+)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from newsfold.copies.align import align_bodies
 from newsfold.copies.options import CopyOptions
@@ -32,8 +32,9 @@ def explain(
     """
     options = options or CopyOptions()
     size = options.shingle_size
-    body_a = a_body if a_body is not None else read_body(a_paragraphs, size)
-    body_b = b_body if b_body is not None else read_body(b_paragraphs, size)
+    words = options.text_paragraph_words
+    body_a = a_body if a_body is not None else read_body(a_paragraphs, size, text_words=words)
+    body_b = b_body if b_body is not None else read_body(b_paragraphs, size, text_words=words)
     if b_id < a_id:
         a_id, b_id, body_a, body_b = b_id, a_id, body_b, body_a
         if scores is not None:
@@ -67,6 +68,60 @@ def explain(
     )
 
 
+# An interior gap: running-text paragraphs one side alone carries, between text both share. Two or
+# more paragraphs and 40 words or more is an article of its own, not an edit: on the syndication
+# benchmark's raw pages, two articles of one site share the site's chrome above and below their
+# own text, and a page without an article (only chrome) sits inside every page of its site. A wire
+# edit drops or adds one paragraph at a time; a cut removes the end, which is not interior.
+GAP_PARAGRAPHS = 2
+GAP_WORDS = 40
+
+
+def interior_gap(body: Body, shared: Collection[int]) -> tuple[int, int]:
+    """The largest run of running-text paragraphs outside ``shared`` with shared text on both sides.
+
+    Returns ``(paragraphs, words)`` of that run (by words), ``(0, 0)`` when there is none.
+    Paragraphs that are not running text (``Body.text_paragraphs``) neither count nor break a run.
+
+    >>> from newsfold.copies.shingles import read_body
+    >>> body = read_body(["one two three four five six."] * 4, 5)
+    >>> interior_gap(body, {0, 3}), interior_gap(body, {0, 1})
+    ((2, 12), (0, 0))
+    """
+    lengths = body.paragraph_lengths.tolist()
+    mask = body.text_paragraphs
+    text = [k for k, n in enumerate(lengths) if n and (mask is None or bool(mask[k]))]
+    best = (0, 0)
+    run = (0, 0)
+    seen_shared = False
+    for k in text:
+        if k in shared:
+            if seen_shared and run[1] > best[1]:
+                best = run
+            seen_shared = True
+            run = (0, 0)
+        elif seen_shared:
+            run = (run[0] + 1, run[1] + lengths[k])
+    return best
+
+
+def is_interleaved(pair: CopyPair, a_body: Body, b_body: Body) -> bool:
+    """Does each side carry a text of its own between the text they share (``interior_gap``)?
+
+    Then what the pages share is what surrounds their own articles (one site's chrome): not a
+    copy, whatever the scores. One side alone with such a gap is an edit (ECB+ 35_1/35_7: the
+    shorter AP copy lost four sentences from the middle).
+    """
+    for body, shared in (
+        (a_body, {i for i, _ in pair.shared}),
+        (b_body, {j for _, j in pair.shared}),
+    ):
+        paragraphs, words = interior_gap(body, shared)
+        if paragraphs < GAP_PARAGRAPHS or words < GAP_WORDS:
+            return False
+    return True
+
+
 def verify(
     a_id: str,
     a_body: Body,
@@ -77,7 +132,8 @@ def verify(
     """The explained pair when the two bodies are copies (``verify.is_copy``), else None.
 
     The set comparison runs first and the alignment only for pairs that pass, since most
-    candidates are rejected.
+    candidates are rejected; a pair whose shared text surrounds text of one side's own
+    (``is_interleaved``) is rejected too.
     """
     size_a, size_b = len(a_body.shingles), len(b_body.shingles)
     if min(size_a, size_b) < options.min_shingles:
@@ -87,4 +143,8 @@ def verify(
         scores = compare(a_body.shingles, b_body.shingles)
         if not is_copy(*scores, size_a, size_b, options):
             return None
-    return explain(a_id, (), b_id, (), options=options, a_body=a_body, b_body=b_body, scores=scores)
+    pair = explain(a_id, (), b_id, (), options=options, a_body=a_body, b_body=b_body, scores=scores)
+    first, second = (a_body, b_body) if pair.a == a_id else (b_body, a_body)
+    if not pair.exact and is_interleaved(pair, first, second):
+        return None
+    return pair

@@ -46,7 +46,7 @@ def fingerprint_many(
     """Fingerprints of many bodies, signed in one vectorised batch."""
     if hasher is None:
         hasher = make_hasher(options)
-    read = read_bodies(bodies, options.shingle_size)
+    read = read_bodies(bodies, options.shingle_size, text_words=options.text_paragraph_words)
     long_enough = [k for k, body in enumerate(read) if len(body.shingles) >= options.min_shingles]
     values, offsets = pack([read[k].shingles for k in long_enough])
     signatures = hasher.signatures(values, offsets)

@@ -124,7 +124,9 @@ class CopyIndex:
         cached = self._bodies.get(doc_id)
         if cached is not None and cached[0] == text:
             return cached[1]
-        body = read_body(text, self.options.shingle_size)
+        body = read_body(
+            text, self.options.shingle_size, text_words=self.options.text_paragraph_words
+        )
         self._remember(doc_id, text, body)
         return body
 

@@ -50,6 +50,15 @@ class CopyOptions:
         Facebook for the latest updates." has 10 words): one such key shared by k pages makes
         k(k-1)/2 candidates (on the benchmark, 10 words gave 15x the candidates of 20 for the same
         pairs). 0 turns paragraph keys off.
+    text_paragraph_words:
+        Only running text is compared: paragraphs of at least this many words that end like a
+        sentence, or of 40 words or more (``shingles.is_text_paragraph``); a body whose running
+        text is under ``shingle_size`` words is compared on all its paragraphs. Page furniture
+        (menus, teaser headlines, share buttons, "Read more" lines) is short and unpunctuated;
+        left in, one site's chrome made any two of its pages look like copies (raw pages of the
+        syndication benchmark: F1 0.003 with every paragraph counted). On the 181 zyte-text pages,
+        12 keeps 472 of 501 body words and 92 of 650 chrome words (medians). 0 counts every
+        paragraph.
     seed:
         Seed of the MinHash permutations. Signatures and band keys are only comparable between
         runs with the same seed (and num_perm); stored indexes must keep it.
@@ -63,6 +72,7 @@ class CopyOptions:
     min_containment: float = 0.5
     min_shingles: int = 20
     paragraph_key_words: int = 20
+    text_paragraph_words: int = 12
     seed: int = 1
 
     def __post_init__(self) -> None:
@@ -87,6 +97,15 @@ class CopyOptions:
             raise ConfigError(
                 "copies.paragraph_key_words must be a non-negative integer (0 turns paragraph "
                 f"keys off), got {self.paragraph_key_words!r}"
+            )
+        if (
+            not isinstance(self.text_paragraph_words, int)
+            or isinstance(self.text_paragraph_words, bool)
+            or self.text_paragraph_words < 0
+        ):
+            raise ConfigError(
+                "copies.text_paragraph_words must be a non-negative integer (0 compares every "
+                f"paragraph), got {self.text_paragraph_words!r}"
             )
         if not isinstance(self.seed, int) or isinstance(self.seed, bool) or self.seed < 0:
             raise ConfigError(f"copies.seed must be a non-negative integer, got {self.seed!r}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 
 from newsfold.digest.align import (
     Unit,
@@ -14,6 +15,7 @@ from newsfold.digest.align import (
     found_in,
     tfidf_vectors,
 )
+from newsfold.digest.compress import compress
 from newsfold.digest.entities import extract_entities
 from newsfold.digest.options import DigestOptions
 from newsfold.digest.quotes import extract_quotes
@@ -99,6 +101,14 @@ def _headline(articles: Sequence[Article], source_key: Mapping[str, str], fallba
     return (best.title or "").strip()
 
 
+def _compressed(unit: Unit) -> Unit:
+    """The unit with its sentence compressed (asides dropped) and re-tokenised."""
+    text = compress(unit.text)
+    if text == unit.text:
+        return unit
+    return replace(unit, text=text, tokens=tuple(words(text)))
+
+
 def _event_date(dates: Sequence[str]) -> str | None:
     """The date most sources give (the earliest among equals): reports follow the event."""
     if not dates:
@@ -173,8 +183,9 @@ def build_digest(
 
     # Summary: extractive, each sentence with the articles that carry or support it.
     relevance = article_relevance(units, matches, source_key)
-    picked = select_summary(units, vectors, source_key, relevance, options) if units else []
-    summary_sentences = [SourcedSentence(units[i].text, carriers_of(i)) for i in picked]
+    short = [_compressed(unit) for unit in units]
+    picked = select_summary(short, vectors, source_key, relevance, options) if units else []
+    summary_sentences = [SourcedSentence(short[i].text, carriers_of(i)) for i in picked]
     summary = " ".join(s.text for s in summary_sentences)
 
     fallback = summary_sentences[0].text if summary_sentences else (units[0].text if units else "")

@@ -22,6 +22,9 @@ _DEBRIS = re.compile(
     r"all rights reserved|caption|getty images|photo:|image:|read more|file photo|"
     r"share this|follow us|news alerts|sign up|delivered (?:daily|weekday|weekly|to your)|"
     r"(?:[0-9]+ of [0-9]+ (?:photos|images))|photo/|"
+    # Notices of web archives and embedded posts that scrapers keep: "these data are added to
+    # the Wayback Machine", "You can add location information to your Tweets".
+    r"wayback machine|internet archive|crawl data|crawls of|your tweets?|tweet location|"
     # Photo captions: "(2nd L)", "(left)", and the date "Saturday, Oct. 3, 2015" (prose says
     # "on Saturday").
     r"\((?:[0-9](?:st|nd|rd|th) )?[LRC]\)|\((?:left|right|centre|center|pictured|above|below)\)|"
@@ -45,7 +48,11 @@ _STEM = 6
 _FUNCTION_WORD_SHARE = 0.2
 _SPREAD_BONUS = 2.0
 _RELEVANCE_WEIGHT = 0.5
-_LENGTH_EXPONENT = 1.0
+_DANGLING_FACTOR = 0.6
+# A sentence opening with a pronoun or a demonstrative leans on the sentence before it.
+_DANGLING = re.compile(
+    r"^[\"'\u201c]?(?:He|She|They|It|His|Her|Their|Its|This|These|That|Those|Such|The two|Both)\b"
+)
 
 
 def is_debris(text: str) -> bool:
@@ -179,6 +186,15 @@ def select_summary(
         * (1.0 - _RELEVANCE_WEIGHT + _RELEVANCE_WEIGHT * relevance[units[i].article])
         for i in candidates
     ]
+    # Whether a candidate opens with a word pointing back (its antecedent is then the sentence
+    # before it in its article, units being consecutive within an article).
+    dangling = [
+        _DANGLING.match(units[i].text) is not None
+        and i > 0
+        and units[i - 1].article == units[i].article
+        for i in candidates
+    ]
+    picked_set: set[int] = set()
     covered: set[str] = set()
     chosen: list[int] = []
     total = 0
@@ -192,12 +208,15 @@ def select_summary(
             if total + length > budget and total + length - budget > budget - total:
                 continue  # overshooting by more than the gap left: a shorter one may fit
             new = concepts[candidates[k]] - covered
-            gain = sum(weight[c] for c in new) / length**_LENGTH_EXPONENT * prior[k]
+            gain = sum(weight[c] for c in new) / length * prior[k]
+            if dangling[k] and candidates[k] - 1 not in picked_set:
+                gain *= _DANGLING_FACTOR
             if gain > best_gain:
                 best, best_gain = k, gain
         if best is None:
             break
         chosen.append(best)
+        picked_set.add(candidates[best])
         remaining.discard(best)
         total += lengths[best]
         covered |= concepts[candidates[best]]
@@ -208,11 +227,20 @@ def select_summary(
             for k in remaining
             if cosine(vectors[candidates[k]], taken) > options.redundancy_similarity
         }
-    picked = [candidates[k] for k in chosen]
-    # Reading order: by position in its article (leads first, as the sources tell it), the
-    # article of the best sentence first among equals. Grouping article by article reads a
-    # little more smoothly but scored ROUGE-L 0.7 lower on multinews-dev.
+    return reading_order([candidates[k] for k in chosen], units)
+
+
+def reading_order(picked: Sequence[int], units: Sequence[Unit]) -> list[int]:
+    """The picked sentences arranged to read well: article by article, each in its own order.
+
+    ``picked`` is in order of importance (the greedy's order). The article of the most important
+    sentence comes first, then the others by their most important sentence; within an article
+    the sentences keep their order, so that a pronoun follows the sentence naming its antecedent
+    and a story's lead comes before its details. (Interleaving the articles by position scored
+    ROUGE-L 0.7 higher on multinews-dev, ROUGE-1/2 alike, but jumps between sources at every
+    sentence.)
+    """
     article_rank: dict[str, int] = {}
     for i in picked:
         article_rank.setdefault(units[i].article, len(article_rank))
-    return sorted(picked, key=lambda i: (units[i].index, article_rank[units[i].article]))
+    return sorted(picked, key=lambda i: (article_rank[units[i].article], units[i].index))

@@ -3,7 +3,8 @@
 Pipeline position: after copies, before digest. Articles become ``StoryFeatures`` (weighted terms
 from a fixed frequency table, names, numbers, dates), candidates come from an inverted index of a
 few strong terms per article, ``linked`` decides each candidate pair, and ``cluster`` takes the
-connected components (copy groups joining as a unit) refined by average link.
+connected components (copy groups joining as a unit) refined by average link. ``topics_from_stories``
+groups the stories into broader topics with the same kernels over story centroids.
 """
 
 from newsfold.stories.cluster import (
@@ -16,6 +17,7 @@ from newsfold.stories.cluster import (
 from newsfold.stories.features import StoryFeatures, story_features
 from newsfold.stories.link import candidate_keys, linked, similarity
 from newsfold.stories.options import StoryOptions
+from newsfold.stories.topics import story_centroid, topics_from_stories
 
 __all__ = [
     "StoryFeatures",
@@ -28,5 +30,7 @@ __all__ = [
     "refine",
     "similarity",
     "stories_from_links",
+    "story_centroid",
     "story_features",
+    "topics_from_stories",
 ]

@@ -27,6 +27,7 @@ _DIGIT = re.compile(r"\d")
 _UNSPACED = re.compile(
     r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af\u0e00-\u0e7f]"
 )
+_HAS_LETTER = re.compile(r"[^\W\d_]")
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
 _ISO_DATE = re.compile(r"\b((?:19|20)\d\d)-(\d\d)-(\d\d)\b")
 # A number as written: digits with thousands separators or a decimal part ("1,200", "4.5").
@@ -112,8 +113,8 @@ def _available_languages() -> frozenset[str]:
     return frozenset(_wordfreq().available_languages())
 
 
-def _languages(lang: str | None, options: StoryOptions) -> tuple[str, ...]:
-    """The wordfreq tables to consult: the article's language, else the fallback set."""
+def languages_of(lang: str | None, options: StoryOptions) -> tuple[str, ...]:
+    """The wordfreq tables to consult for a language code: its own, else the fallback set."""
     available = _available_languages()
     for candidate in (lang, options.language):
         if candidate:
@@ -123,6 +124,9 @@ def _languages(lang: str | None, options: StoryOptions) -> tuple[str, ...]:
     return tuple(code for code in FALLBACK_LANGUAGES if code in available)
 
 
+# A pure memo (the tables are fixed, so it never changes a result): word use is Zipfian, so a
+# bounded cache answers most look-ups; across 13 fallback tables it made features 4x faster.
+@lru_cache(maxsize=1 << 20)
 def zipf(word: str, languages: tuple[str, ...]) -> float:
     """How common a word is (log10 per billion words); the most common reading over ``languages``.
 
@@ -226,6 +230,12 @@ def _terms(tokens: list[str]) -> Iterator[str]:
     A Chinese or Japanese character alone says little ("会"), two in a row are mostly a word
     ("会晤", a meeting), which the frequency table knows.
     """
+    if not any(len(token) == 1 and _UNSPACED.match(token) for token in tokens):
+        # Fast path (same result): no unspaced script, so no bigrams to form.
+        for token in tokens:
+            if len(token) > 1 and _HAS_LETTER.search(token):
+                yield token[:-2] if token.endswith("'s") and len(token) > 3 else token
+        return
     previous = ""
     for token in tokens:
         unspaced = len(token) == 1 and _UNSPACED.match(token) is not None
@@ -238,6 +248,11 @@ def _terms(tokens: list[str]) -> Iterator[str]:
         previous = ""
         if len(token) > 1 and any(ch.isalpha() for ch in token):
             yield _base(token)
+
+
+def _saturated(count: float) -> float:
+    """Sub-linear term frequency: 1 + ln(count), continued linearly below one occurrence."""
+    return 1.0 + math.log(count) if count >= 1.0 else count
 
 
 def _is_capitalised(token: str) -> bool:
@@ -263,14 +278,18 @@ def _numbers_and_dates(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
 def story_features(article: Article, options: StoryOptions | None = None) -> StoryFeatures:
     """The features of one article; a pure function of the article and the options."""
     options = options or StoryOptions()
-    languages = _languages(article.lang, options)
+    languages = languages_of(article.lang, options)
     title = article.title or ""
     lead = article.standfirst or ""
     body = "\n".join(article.paragraphs)
-    counts: Counter[str] = Counter()
-    for text, repeat in ((title, options.title_repeat + 1), (lead, 1), (body, 1)):
-        for token in _terms(words(text)):
-            counts[token] += repeat
+    counts: dict[str, float] = {}
+    for token in _terms(words(title)):
+        counts[token] = counts.get(token, 0.0) + options.title_repeat + 1
+    # The lead carries the event; scraped pages end with teasers, related links and comments.
+    # An occurrence at word ``p`` of the text counts ``h / (h + p)`` (h = lead_half_words).
+    half = options.lead_half_words
+    for position, token in enumerate(_terms(words(f"{lead}\n{body}"))):
+        counts[token] = counts.get(token, 0.0) + (half / (half + position) if half else 1.0)
     rarity: dict[str, float] = {}  # per-article memo: a name recurs in terms and entities
 
     def weight_of(token: str) -> float:
@@ -278,7 +297,7 @@ def story_features(article: Article, options: StoryOptions | None = None) -> Sto
             rarity[token] = term_weight(token, languages, options)
         return rarity[token]
 
-    weights = {token: (1.0 + math.log(count)) * weight_of(token) for token, count in counts.items()}
+    weights = {token: _saturated(count) * weight_of(token) for token, count in counts.items()}
     entity_counts: Counter[str] = Counter()
     name_sources = [lead, body] if _mostly_capitalised(title) else [title, lead, body]
     for text in name_sources:

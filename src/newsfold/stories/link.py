@@ -13,8 +13,11 @@ from datetime import date
 
 import numpy as np
 
-from newsfold.stories.features import StoryFeatures
+from newsfold.stories.features import StoryFeatures, languages_of, zipf
 from newsfold.stories.options import StoryOptions
+
+# See candidate_keys: strong terms rarer than this are keyed without a time slot as well.
+_TIMELESS_KEY_ZIPF = 3.0
 
 
 def candidate_keys(features: StoryFeatures, options: StoryOptions | None = None) -> list[str]:
@@ -22,9 +25,43 @@ def candidate_keys(features: StoryFeatures, options: StoryOptions | None = None)
 
     Two write-ups of one event name the same rare things (people, places, the unusual word of
     the event), and those rank high in both; sharing one key is enough to be compared.
+
+    When the publication date is known (and ``window_days`` is on), a key is the term within a
+    time slot of ``window_days`` days (``t:term@slot`` for the article's slot and the next): two
+    articles less than the window apart always share a slot, and a posting list then holds only
+    a few weeks of news instead of growing with the store (``bench/stories_scale.py``). Terms
+    that are rare in the frequency table (most names, rare spellings) are also keyed without a
+    slot, so a dated article still meets an undated write-up of its event through its names; an
+    undated article keys every strong term without a slot.
+    Rare is zipf below 3 (about one use per million words: "vladivostok" 2.9, "klitschko" 3.0;
+    "putin" 4.4 and "police" 5.3 are not), so such a posting list grows with the store only as
+    fast as a rare name recurs among the strongest terms of articles.
+    The keys are a function of the article alone (no corpus statistic), so the candidates, and
+    every decision made from them, are the same whatever the arrival order.
     """
     options = options or StoryOptions()
-    return sorted(f"t:{term}" for term, _ in features.terms[: options.keys_per_article])
+    strongest = [term for term, _ in features.terms[: options.keys_per_article]]
+    slot = _slot(features.published, options.window_days)
+    if slot is None:
+        return sorted(f"t:{term}" for term in strongest)
+    languages = languages_of(features.lang, options)
+    keys: set[str] = set()
+    for term in strongest:
+        keys.add(f"t:{term}@{slot}")
+        keys.add(f"t:{term}@{slot + 1}")
+        if zipf(term, languages) < _TIMELESS_KEY_ZIPF:
+            keys.add(f"t:{term}")
+    return sorted(keys)
+
+
+def _slot(published: str | None, window_days: int) -> int | None:
+    """The time slot of a publication date: whole ``window_days`` periods since year 1."""
+    if not window_days or not published:
+        return None
+    try:
+        return date.fromisoformat(published[:10]).toordinal() // window_days
+    except ValueError:
+        return None
 
 
 def _cosine(a: tuple[tuple[str, float], ...], b: tuple[tuple[str, float], ...]) -> float:

@@ -1,0 +1,174 @@
+"""Benchmark incremental story linking at scale: 100k and 1M stored articles grown from real ones.
+
+Usage: python bench/stories_scale.py [DATA_DIR] [--sizes 100000 1000000] [--arrivals 2000]
+       [--per-day 3000]   (with newsfold importable: ``pip install -e .`` or ``PYTHONPATH=src``)
+
+The real articles of ECB+ and Multi-News dev (DATA_DIR, default ../shared/data) are grown into a
+synthetic stream: article ``i`` is real article ``i mod R`` re-instanced as a new event of
+"family" ``i div R``: every rare word and name (zipf < 3.5) and every number gets the family's
+suffix, so each family reports other events of the same kinds with other actors, while common
+words stay shared by the whole stream (so a common word's posting list grows with the store, as
+in real news). Articles are dated in arrival order, ``--per-day`` a day.
+
+The store is simulated by in-memory dicts: an inverted index (key -> ids) and the features,
+regenerated on demand from the real article and the family (a stand-in for a store read, timed
+apart). After ``size`` articles are stored, ``--arrivals`` more arrive one at a time, each doing
+what ``index.py`` does per article: ``candidate_keys``, look up the stored candidates, ``linked``
+for each, store its keys. Prints articles/s per stage, candidates per arrival, the largest
+posting lists, and memory (peak resident set).
+Feature extraction is timed on the real articles (it does not depend on the store size).
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import sys
+import time
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import date, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from stories import load_ecbplus, load_multinews  # noqa: E402  (the sibling benchmark)
+
+from newsfold.stories import (  # noqa: E402
+    StoryFeatures,
+    StoryOptions,
+    candidate_keys,
+    linked,
+    story_features,
+)
+from newsfold.stories.features import languages_of, zipf  # noqa: E402
+
+# Words rarer than this are taken for the event's own names and rare words and renamed per
+# family; commoner words are shared by the whole synthetic stream.
+RENAME_ZIPF = 3.5
+START = date(2020, 1, 1)
+
+
+class Stream:
+    """The synthetic stream: article ``i`` is base ``i % R`` as an event of family ``i // R``."""
+
+    def __init__(
+        self, bases: Sequence[StoryFeatures], options: StoryOptions, per_day: int
+    ) -> None:
+        self.bases = bases
+        self.per_day = per_day
+        self.rare: list[tuple[frozenset[str], frozenset[str]]] = []
+        for base in bases:
+            languages = languages_of(base.lang, options)
+            self.rare.append(
+                (
+                    frozenset(t for t, _ in base.terms if zipf(t, languages) < RENAME_ZIPF),
+                    frozenset(t for t, _ in base.entities if zipf(t, languages) < RENAME_ZIPF),
+                )
+            )
+
+    def features(self, i: int) -> StoryFeatures:
+        base_index, family = divmod(i, len(self.bases))[::-1]
+        base = self.bases[base_index]
+        rare_terms, rare_names = self.rare[base_index]
+        if family:
+            suffix = f"~{family}"
+            terms = tuple((t + suffix if t in rare_terms else t, w) for t, w in base.terms)
+            names = tuple((t + suffix if t in rare_names else t, w) for t, w in base.entities)
+            numbers = tuple(n + suffix for n in base.numbers)
+        else:
+            terms, names, numbers = base.terms, base.entities, base.numbers
+        published = (START + timedelta(days=i // self.per_day)).isoformat()
+        return StoryFeatures(
+            terms=terms, entities=names, numbers=numbers, published=published, lang=base.lang
+        )
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def run(stream: Stream, size: int, arrivals: int, options: StoryOptions) -> None:
+    index: dict[str, list[int]] = defaultdict(list)
+    start = time.perf_counter()
+    for i in range(size):
+        for key in candidate_keys(stream.features(i), options):
+            index[key].append(i)
+    fill_seconds = time.perf_counter() - start
+    keys_seconds = lookup_seconds = read_seconds = link_seconds = 0.0
+    candidates_total = links = 0
+    for i in range(size, size + arrivals):
+        t0 = time.perf_counter()
+        mine = stream.features(i)
+        keys = candidate_keys(mine, options)
+        t1 = time.perf_counter()
+        candidates = sorted({old for key in keys for old in index.get(key, ())})
+        t2 = time.perf_counter()
+        stored = [stream.features(old) for old in candidates]
+        t3 = time.perf_counter()
+        links += sum(linked(mine, other, options) for other in stored)
+        for key in keys:
+            index[key].append(i)
+        t4 = time.perf_counter()
+        keys_seconds += t1 - t0
+        lookup_seconds += t2 - t1
+        read_seconds += t3 - t2
+        link_seconds += t4 - t3
+        candidates_total += len(candidates)
+    postings = sum(len(ids) for ids in index.values())
+    largest = sorted(((len(ids), key) for key, ids in index.items()), reverse=True)[:3]
+    kernel = keys_seconds + lookup_seconds + link_seconds
+    print(
+        f"\n== {size:,} stored articles ({len(index):,} keys, {postings:,} postings; filled at "
+        f"{size / fill_seconds:,.0f} articles/s), then {arrivals:,} arrivals one at a time"
+    )
+    print(
+        f"candidates per arrival {candidates_total / arrivals:.1f}, links per arrival "
+        f"{links / arrivals:.2f}; largest posting lists "
+        + ", ".join(f"{key} {n:,}" for n, key in largest)
+    )
+    print(
+        f"keys + lookup + linked: {arrivals / kernel:,.0f} articles/s "
+        f"({1e6 * kernel / arrivals:.0f} us/article: keys {1e6 * keys_seconds / arrivals:.0f}, "
+        f"lookup {1e6 * lookup_seconds / arrivals:.0f}, linked {1e6 * link_seconds / arrivals:.0f})"
+        f"; simulated store reads {1e6 * read_seconds / arrivals:.0f} us/article"
+    )
+    print(f"peak resident memory so far {peak_rss_mb():,.0f} MB")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("data_dir", nargs="?", default=None)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
+    parser.add_argument("--arrivals", type=int, default=2000)
+    parser.add_argument("--per-day", type=int, default=3000, help="synthetic articles per day")
+    args = parser.parse_args(argv)
+    root = Path(__file__).resolve().parent.parent
+    data_dir = Path(args.data_dir) if args.data_dir else root.parent / "shared" / "data"
+    if not (data_dir / "ecbplus").is_dir() or not (data_dir / "multinews-dev").is_dir():
+        print(
+            f"error: labelled data not found in {data_dir} (need ecbplus/ and multinews-dev/)",
+            file=sys.stderr,
+        )
+        return 1
+    options = StoryOptions()
+    articles = load_ecbplus(data_dir)[0] + load_multinews(data_dir)[0]
+    story_features(articles[0], options)  # load the frequency tables outside the timing
+    timings = []
+    for _ in range(3):
+        start = time.perf_counter()
+        bases = [story_features(article, options) for article in articles]
+        timings.append(time.perf_counter() - start)
+    print(
+        f"features of {len(articles)} real articles: {len(articles) / sorted(timings)[1]:,.0f} "
+        f"articles/s (median of 3; first pass {len(articles) / timings[0]:,.0f}/s, word-weight "
+        f"memo cold)"
+    )
+    stream = Stream(bases, options, args.per_day)
+    for size in args.sizes:
+        run(stream, size, args.arrivals, options)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
