@@ -1,17 +1,20 @@
 """Benchmark the digest summary on Multi-News (ROUGE-1/2/L F1) beside lead and LexRank baselines.
 
-Usage: python bench/digest.py [DATA_DIR]   (default ../shared/data, relative to the repository)
+Usage: python bench/digest.py [DATA_DIR] [--inputs raw|clean|both] [--words N] [--limit N]
+(DATA_DIR defaults to ../shared/data, relative to the repository)
 
-Each story's docs are flat scraped article texts with web junk left in; each becomes an Article
-(paragraphs split at blank lines, or at line breaks when a doc has none). The three summarisers
-share one word budget; ROUGE uses the rouge-score package with stemming.
+Each story's docs are flat scraped article texts with web junk left in. "raw": each doc becomes
+an Article as it is (paragraphs split at blank lines, or at line breaks when a doc has none);
+"clean": each doc goes through newsfold's clean stage first, as in the pipeline. The three
+summarisers share one word budget; ROUGE uses the rouge-score package with stemming. Scores are
+given for the even stories (half A, on which settings were tuned), the odd ones (half B, held
+out) and all 50.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import math
 import platform
 import re
 import sys
@@ -75,12 +78,39 @@ def lexrank(articles: list[Article], budget: int, threshold: float = 0.1) -> str
     return " ".join(units[i] for i in sorted(chosen))
 
 
+def cleaned_articles(story_id: str, docs: list[str]) -> list[Article]:
+    """The docs as the pipeline sees them: through the clean stage (chrome removed)."""
+    from newsfold.clean import clean_text
+
+    out = []
+    for i, doc in enumerate(docs):
+        article = clean_text(doc, id=f"{story_id}-{i:02d}")
+        if article.paragraphs:
+            out.append(article)
+    return out or [to_article(story_id, 0, docs[0])]
+
+
+def _row(name: str, rows: np.ndarray) -> str:
+    """R-1/R-2/R-L means over the stories of each half and all, and the mean length."""
+    cells = []
+    for part in (rows[0::2], rows[1::2], rows):
+        mean = part[:, :3].mean(axis=0) * 100
+        cells.append(f"{mean[0]:5.2f} {mean[1]:5.2f} {mean[2]:5.2f}")
+    return f"{name:<9} " + " | ".join(cells) + f" | {rows[:, 3].mean():4.0f}"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("data", nargs="?", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--limit", type=int, default=0, help="only the first N stories")
     parser.add_argument(
         "--words", type=int, default=0, help="summary budget (default: DigestOptions default)"
+    )
+    parser.add_argument(
+        "--inputs",
+        choices=("raw", "clean", "both"),
+        default="both",
+        help="raw docs, docs through newsfold's clean stage (what the pipeline digests), or both",
     )
     args = parser.parse_args()
     path = args.data / "multinews-dev" / "clusters.jsonl"
@@ -103,47 +133,65 @@ def main() -> int:
     options = DigestOptions(summary_words=args.words) if args.words else DigestOptions()
     budget = options.summary_words
     scorer = rouge_scorer.RougeScorer(["rouge1", "rouge2", "rougeL"], use_stemmer=True)
-    systems = ("newsfold", "lead", "lexrank")
-    scores: dict[str, list[tuple[float, float, float]]] = {s: [] for s in systems}
-    lengths: dict[str, list[int]] = {s: [] for s in systems}
-    digest_seconds = 0.0
-    for story in stories:
-        articles = [to_article(story["id"], i, d) for i, d in enumerate(story["docs"])]
-        started = time.perf_counter()
-        summary = build_digest(articles, [], options).summary
-        digest_seconds += time.perf_counter() - started
-        outputs = {
-            "newsfold": summary,
-            "lead": lead(articles, budget),
-            "lexrank": lexrank(articles, budget),
-        }
-        for system, text in outputs.items():
-            result = scorer.score(story["summary"], text)
-            scores[system].append(
-                (result["rouge1"].fmeasure, result["rouge2"].fmeasure, result["rougeL"].fmeasure)
-            )
-            lengths[system].append(len(text.split()))
-
     versions = {name: _version(name) for name in ("newsfold", "numpy", "rouge-score")}
     print(
         f"python {platform.python_version()}, " + ", ".join(f"{k} {v}" for k, v in versions.items())
     )
-    print(f"multinews-dev: {len(stories)} stories, budget {budget} words, ROUGE F1 x100 (stemmed)")
-    print(f"{'system':<10} {'R-1':>6} {'R-2':>6} {'R-L':>6} {'words':>6}")
-    for system in systems:
-        mean = np.mean(np.asarray(scores[system]), axis=0) * 100
+    print(
+        f"multinews-dev: {len(stories)} stories, budget {budget} words, ROUGE F1 x100 (stemmed); "
+        "half A = even stories (settings were tuned on A), half B = odd stories (held out)"
+    )
+    inputs = ("raw", "clean") if args.inputs == "both" else (args.inputs,)
+    systems = ("newsfold", "lead", "lexrank")
+    for kind in inputs:
+        rows: dict[str, list[tuple[float, float, float, int]]] = {s: [] for s in systems}
+        digest_seconds = 0.0
+        for story in stories:
+            if kind == "raw":
+                articles = [to_article(story["id"], i, d) for i, d in enumerate(story["docs"])]
+            else:
+                articles = cleaned_articles(story["id"], story["docs"])
+            started = time.perf_counter()
+            summary = build_digest(articles, [], options).summary
+            digest_seconds += time.perf_counter() - started
+            outputs = {
+                "newsfold": summary,
+                "lead": lead(articles, budget),
+                "lexrank": lexrank(articles, budget),
+            }
+            for system, text in outputs.items():
+                result = scorer.score(story["summary"], text)
+                rows[system].append(
+                    (
+                        result["rouge1"].fmeasure,
+                        result["rouge2"].fmeasure,
+                        result["rougeL"].fmeasure,
+                        len(text.split()),
+                    )
+                )
+        print()
+        print(f"inputs: {kind} docs" + (" (newsfold.clean.clean_text)" if kind == "clean" else ""))
         print(
-            f"{system:<10} {mean[0]:6.2f} {mean[1]:6.2f} {mean[2]:6.2f} {np.mean(lengths[system]):6.0f}"
+            f"{'system':<9} {'A: R-1   R-2   R-L':<17} | {'B: R-1   R-2   R-L':<17} | "
+            f"{'all: R-1 R-2   R-L':<17} | words"
         )
-    print(f"newsfold digest: {len(stories) / digest_seconds:.1f} stories/s")
-    # Time for a 20-article story: the first 20 docs of the set taken as one story.
+        for system in systems:
+            print(_row(system, np.asarray(rows[system], dtype=float)))
+        print(f"newsfold digest: {len(stories) / digest_seconds:.1f} stories/s")
+    # Time for a 20-article story: the first 20 docs of the set taken as one story; the median
+    # of five runs (the machine is shared).
     docs = [d for story in stories for d in story["docs"]][:20]
     big = [to_article("big", i, d) for i, d in enumerate(docs)]
-    started = time.perf_counter()
-    build_digest(big, [], options)
-    elapsed = time.perf_counter() - started
-    print(f"20-article story ({sum(len(d.split()) for d in docs)} words): {elapsed:.2f} s")
-    return 0 if not math.isnan(float(np.mean(scores["newsfold"]))) else 1
+    times = []
+    for _ in range(5):
+        started = time.perf_counter()
+        build_digest(big, [], options)
+        times.append(time.perf_counter() - started)
+    print(
+        f"\n20-article story ({sum(len(d.split()) for d in docs)} words): "
+        f"{float(np.median(times)):.2f} s (median of 5, one core)"
+    )
+    return 0
 
 
 def _version(name: str) -> str:

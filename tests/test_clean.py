@@ -437,12 +437,18 @@ def test_public_api_is_complete() -> None:
 # --- metadata from flat text --------------------------------------------------------------------
 
 _PARAGRAPHS = [
-    "The two leaders met for more than three hours on Thursday in the port city, their first "
-    "summit since talks with Washington collapsed in February.",
-    "Officials from both sides said the meeting had been constructive, and that a further round "
-    "of talks would be held before the end of the year in the capital.",
-    "No concrete agreement was announced at the end of the summit, and neither side took "
-    "questions from the press before leaving the island by motorcade.",
+    (
+        "The two leaders met for more than three hours on Thursday in the port city, their first "
+        "summit since talks with Washington collapsed in February."
+    ),
+    (
+        "Officials from both sides said the meeting had been constructive, and that a further round "
+        "of talks would be held before the end of the year in the capital."
+    ),
+    (
+        "No concrete agreement was announced at the end of the summit, and neither side took "
+        "questions from the press before leaving the island by motorcade."
+    ),
 ]
 
 

@@ -326,7 +326,7 @@ def build(sources: list[Source], sites: list[Site], seed: int, strength: float =
 # --- the speed corpus ----------------------------------------------------------------------------
 
 
-def grow(sources: list[Source], pages: int, seed: int, page_bytes: int = 5600) -> list[dict[str, object]]:
+def grow(sources: list[Source], pages: int, seed: int, page_bytes: int = 6200) -> list[dict[str, object]]:
     """``pages`` bodies of about ``page_bytes`` grown from the real articles, with copies.
 
     A new article is real sentences drawn from the whole pool with a third of their words
@@ -335,7 +335,9 @@ def grow(sources: list[Source], pages: int, seed: int, page_bytes: int = 5600) -
     ``family``.
     """
     rng = random.Random(seed)
-    pool = [s for source in sources for p in source.paragraphs for s in split_sentences(p)]
+    # English news only (ECB+ and Multi-News): a page is written in one language.
+    english = [s for s in sources if not s.key.startswith("zyte:")]
+    pool = [s for source in english for p in source.paragraphs for s in split_sentences(p)]
     vocabulary = sorted({w for s in pool for w in s.split()})
     teasers = [s.headline for s in sources]
     out: list[dict[str, object]] = []

@@ -18,8 +18,8 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections import OrderedDict, defaultdict
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from itertools import islice
 from typing import Any
 
@@ -41,6 +41,9 @@ from .stories import (
 )
 
 ProgressHook = Callable[[int], None]
+
+# How many decoded story features an Index keeps in memory (see Index._features).
+FEATURE_CACHE_SIZE = 50_000
 
 
 def content_hash(page: Page) -> str:
@@ -71,6 +74,23 @@ class Index:
         self.settings = settings or Settings()
         self._check_compatible()
         self._copies = CopyIndex(store, self.settings.copies)
+        # Decoded story features of stored articles, most recently used last. Stored features
+        # never change, so the cache cannot change a result; it saves the JSON decoding that
+        # dominated linking (7.8 s of 23.6 s on 1,300 pages). Bounded: ~2 KB per entry.
+        self._features: OrderedDict[str, StoryFeatures] = OrderedDict()
+
+    def _stored_features(self, ids: Collection[str]) -> dict[str, StoryFeatures]:
+        cache = self._features
+        found = {i: cache[i] for i in ids if i in cache}
+        missing = [i for i in ids if i not in found]
+        for key, value in self.store.story_features(missing).items():
+            found[key] = StoryFeatures.from_dict(value)
+        for key in sorted(found):
+            cache[key] = found[key]
+            cache.move_to_end(key)
+        while len(cache) > FEATURE_CACHE_SIZE:
+            cache.popitem(last=False)
+        return found
 
     def _check_compatible(self) -> None:
         """A store is built with one set of stages and copy/story settings; mixing corrupts it."""
@@ -165,13 +185,14 @@ class Index:
         features = story_features(article, options)
         keys = candidate_keys(features, options)
         candidates = self.store.story_candidates(keys) - {article.id}
-        stored = self.store.story_features(candidates)
+        stored = self._stored_features(candidates)
         for other_id in sorted(stored):
-            if linked(features, StoryFeatures.from_dict(stored[other_id]), options):
+            if linked(features, stored[other_id], options):
                 self.store.put_story_link(article.id, other_id)
                 self.store.add_pending((other_id,))
                 report.story_links_new += 1
         self.store.put_story_features(article.id, features.to_dict(), keys)
+        self._features[article.id] = features
 
     # -- derived state ----------------------------------------------------------------------------
 
@@ -224,10 +245,7 @@ class Index:
         story_of: dict[str, str] = {}
         if settings.runs("stories"):
             with report.timed("stories"):
-                features = {
-                    key: StoryFeatures.from_dict(value)
-                    for key, value in store.story_features(nodes).items()
-                }
+                features = self._stored_features(nodes)
                 # copy groups join as whole units; links and refinement decide the rest
                 stories = stories_from_links(
                     features, links, [g for g in groups if len(g) > 1], settings.stories

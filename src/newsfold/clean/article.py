@@ -40,6 +40,10 @@ _ANCHOR_SHARE = 0.3
 _HEADER_REACH = 12
 # Share of a headline's words that must be in the URL slug for it to count as the headline.
 _SLUG_MATCH = 0.6
+# HTML mode: the least share of the extractor's words the main run must keep to replace it.
+# zyte-aeb F1 (fold 0 / fold 1 of the pages by id parity): no run search 0.9606 / 0.9608,
+# 0.5 -> 0.9566 / 0.9615, 0.7 -> 0.9616 / 0.9630, 0.8 -> 0.9632 / 0.9630, 0.9 -> 0.9618 / 0.9630.
+_HTML_RUN_SHARE = 0.8
 # How much of the article must survive the site's repeated lines for them to be applied.
 _SITE_KEEP_SHARE = 0.5
 
@@ -219,7 +223,13 @@ def _slug_overlap(line: Line, slug: frozenset[str]) -> float:
     """Share of a headline-like line's words found in the URL slug (0 when not headline-like)."""
     if not slug or line.words < 3 or line.words > 30 or line.kind == GOOD:
         return 0.0
-    shared = len(_title_tokens(line.text) & slug)
+    text = line.text
+    if text.isascii():
+        # Cheap test first: two slug words must at least be substrings of the line.
+        lowered = text.lower().replace("'", "")
+        if sum(1 for word in slug if word in lowered) < 2:
+            return 0.0
+    shared = len(_title_tokens(text) & slug)
     if shared < 2:
         return 0.0
     # Share of the slug covered: a headline spells most of its slug, while a menu item or a
@@ -379,8 +389,11 @@ def _clean_html(
 def _trim_chrome(paragraphs: list[str], options: CleanOptions) -> list[str]:
     """Trim chrome the HTML extractor let through at the edges of the text: furniture lines
     (share prompts, calls to action, photo credits, bylines, date stamps, teaser headings)
-    before the first and after the last paragraph. Inside the text the extractor's structure
-    is trusted: an inline "Read also" link does not end an article."""
+    before the first and after the last paragraph. Then the run search of the flat-text path
+    runs on what is left: when its main run keeps at least ``_HTML_RUN_SHARE`` of the words,
+    what it leaves out (a comment thread, a teaser list the extractor kept) goes; when it
+    would take more, the extractor's structure is trusted (an inline "Read also" link does
+    not end an article)."""
     lines = read_lines(
         "\n".join(paragraphs), max_lines=options.max_lines, max_line_chars=options.max_line_chars
     )
@@ -389,7 +402,13 @@ def _trim_chrome(paragraphs: list[str], options: CleanOptions) -> list[str]:
         start += 1
     while end > start and lines[end - 1].kind in (BAD, STAMP):
         end -= 1
-    return [line.text for line in lines[start:end]]
+    lines = lines[start:end]
+    selection = select(lines)
+    if selection.start >= 0:
+        run = lines[selection.start : selection.end + 1]
+        if sum(line.words for line in run) >= _HTML_RUN_SHARE * sum(line.words for line in lines):
+            return [line.text for line in run]
+    return [line.text for line in lines]
 
 
 def clean_page(

@@ -272,11 +272,11 @@ def _features(s: str, max_line_chars: int) -> tuple[int, bool, int, bool, bool]:
 def read_lines(text: str, *, max_lines: int, max_line_chars: int) -> list[Line]:
     """Non-blank lines of a flat page with their features and class."""
     raw = text.split("\n", max_lines)[:max_lines]
-    stripped = [line.strip() for line in raw]
     out: list[Line] = []
     # Pages repeat their menus (header and footer): classify each distinct line once.
     seen: dict[str, tuple[int, bool, int, bool, bool]] = {}
-    for index, s in enumerate(stripped):
+    for index, line in enumerate(raw):
+        s = line.strip()
         if not s:
             continue
         features = seen.get(s)

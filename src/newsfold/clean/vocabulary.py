@@ -161,6 +161,11 @@ CHROME_PHRASES = (
     "personal data", "data protection", "enjoyed this article", "sign up for", "newsletter",
 )  # fmt: skip
 PHRASE_FIRST_WORDS = frozenset(phrase.split()[0].split("-")[0] for phrase in CHROME_PHRASES)
+# The phrases under each first word, so a line is searched only for the phrases it may hold.
+PHRASES_BY_FIRST_WORD = {
+    first: tuple(p for p in CHROME_PHRASES if p.split()[0].split("-")[0] == first)
+    for first in PHRASE_FIRST_WORDS
+}
 CJK_CHROME = (
     "分享",
     "评论",
@@ -187,7 +192,7 @@ PHOTO_CREDIT = re.compile(
     r"\b(?:ap|afp|reuters|epa|dpa|file|staff) photo\b|photo(?:graph)?:|photo credit|"
     r"\bphoto/|/(?:getty images|ap|afp|reuters|epa|shutterstock)\)|\(photo\b|"
     r"\bin this (?:\w+ )?(?:\d+, )?(?:\d+ )?(?:file )?photo\b|\bfile photo\b|"
-    r"(?:foto|bild|photo|crédit photo)\s*:|\bimage:"
+    r"(?:foto|bild|photo|crédit photo|фото)\s*:|\bimage:"
 )
 FOOTER_CREDIT = re.compile(r"\u00a9|\bcredit:\s*[\w .,&/'-]{1,60}$")
 WORD_RE = re.compile(r"\w+")
@@ -207,8 +212,11 @@ def chrome_hits(lowered: str, *, sentence: bool, words: int = 0) -> int:
         hits += 1
     if not sentence and words <= 10 and not WEAK_WORDS.isdisjoint(tokens):
         hits += 1
-    if not PHRASE_FIRST_WORDS.isdisjoint(tokens):
-        hits += sum(1 for phrase in CHROME_PHRASES if phrase in window)
+    firsts = PHRASE_FIRST_WORDS.intersection(tokens)
+    if firsts:
+        hits += sum(
+            1 for first in firsts for phrase in PHRASES_BY_FIRST_WORD[first] if phrase in window
+        )
     if (":" in window or "via " in window or "(" in window) and CAPTION_OR_CREDIT.search(
         window[:300]
     ):
@@ -357,7 +365,7 @@ CALL_TO_ACTION = re.compile(
     r"register|get (?:breaking|the latest|our|more|your free)|don't miss|related:|see also:|"
     r"read (?:more|also|next):|also read:|watch:|listen:|abonnieren|abonnez|inscrivez|suivez|"
     r"folgen sie|melden sie sich|suscr[ií]bete|s[ií]guenos|iscriviti|seguici|assine|siga-nos|"
-    r"подпишитесь|подписывайтесь|читайте)\b"
+    r"подпишитесь|подписывайтесь|читайте)(?:\b|(?<=:))"
 )
 
 
@@ -368,7 +376,13 @@ BYLINE_WORDS = frozenset(
 
 def may_credit_photo(lowered: str) -> bool:
     # Chained "in" tests: several times faster than any() over a generator.
-    return "photo" in lowered or "image" in lowered or "foto" in lowered or "bild" in lowered
+    return (
+        "photo" in lowered
+        or "image" in lowered
+        or "foto" in lowered
+        or "bild" in lowered
+        or (not lowered.isascii() and "фото" in lowered)
+    )
 
 
 def may_be_byline(lowered: str) -> bool:
@@ -410,7 +424,7 @@ AUTHOR_BOX = re.compile(
 )
 CAPTION_START = re.compile(
     r"^(?:above|below|left|right|top|pictured|photo|image|file photo|foto|bild|"
-    r"ci-dessus|ci-dessous|arriba|acima)\s*:",
+    r"ci-dessus|ci-dessous|arriba|acima|фото)\s*:",
     re.IGNORECASE,
 )
 

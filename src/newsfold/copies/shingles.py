@@ -10,14 +10,14 @@ come from its word hashes.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 import xxhash
 
-from newsfold.copies.tokens import encode_body, mix64, tokenise
+from newsfold.copies.reader import Chunk, read_chunk
+from newsfold.copies.tokens import mix64
 
 # The polynomial base: an odd 64-bit constant (from the golden ratio).
 _BASE = np.uint64(0x9E3779B97F4A7C15)
@@ -27,32 +27,6 @@ KEY_MASK = np.uint64((1 << 63) - 1)
 _PARAGRAPH_TAG = np.uint64(0x5A5A_0000_0000_0001)
 
 EMPTY = np.zeros(0, dtype=np.uint64)
-
-# A paragraph ends like a sentence: terminal punctuation (Latin, CJK), then closing quotes/brackets.
-_SENTENCE_END = re.compile(r"[.!?\u2026\u3002\uff01\uff1f][\"'\u201d\u2019)\]]*\s*$")
-# A paragraph this long is running text whatever its last character (a page cut mid-sentence).
-LONG_PARAGRAPH_WORDS = 40
-
-
-def is_text_paragraph(paragraph: str, word_count: int, text_words: int) -> bool:
-    """Is this paragraph running text (counted in the shingle set) rather than page furniture?
-
-    Running text is at least ``text_words`` words ending like a sentence, or at least
-    ``LONG_PARAGRAPH_WORDS`` words. ``text_words`` 0 counts every paragraph. Menus, buttons,
-    teaser headlines, bylines and "Read more" lines fail it: on the 181 zyte-text pages this keeps
-    472 of 501 body words (median) and 92 of 650 chrome words.
-
-    >>> is_text_paragraph("Share this article", 3, 12)
-    False
-    >>> is_text_paragraph("The minister said on Tuesday that the talks would resume next week.", 12, 12)
-    True
-    """
-    if text_words <= 0:
-        return True
-    if word_count >= LONG_PARAGRAPH_WORDS:
-        return True
-    return word_count >= text_words and _SENTENCE_END.search(paragraph) is not None
-
 
 def word_hashes(tokens: Sequence[str], vocabulary: dict[str, int] | None = None) -> np.ndarray:
     """xxh3-64 of each token, as a uint64 array in token order.
@@ -178,26 +152,31 @@ class Body:
         return table
 
 
-def segment_digests(hashes: np.ndarray, lengths: np.ndarray) -> np.ndarray:
-    """A 63-bit digest per segment of a word-hash array: equal for equal word sequences.
-
-    Each word hash is mixed with its position in the segment and the mixes are summed, so the
-    digest depends on the words and their order; the segment's length is mixed in last (an empty
-    segment has the digest of its length 0).
-    """
-    lengths = np.asarray(lengths, dtype=np.int64)
-    count = len(lengths)
-    if count == 0:
-        return np.zeros(0, dtype=np.uint64)
-    starts = np.cumsum(lengths) - lengths
-    position = np.arange(len(hashes), dtype=np.int64) - np.repeat(starts, lengths)
-    with np.errstate(over="ignore"):
-        mixed = mix64(hashes ^ ((position.astype(np.uint64) + np.uint64(1)) * _BASE))
-        sums = np.zeros(count, dtype=np.uint64)
-        filled = np.flatnonzero(lengths > 0)
-        if len(filled):
-            sums[filled] = np.add.reduceat(mixed, starts[filled])
-        return mix64(sums + lengths.astype(np.uint64)) & KEY_MASK
+def bodies_of(chunk: Chunk) -> list[Body]:
+    """One ``Body`` per body of a chunk read by ``reader.read_chunk`` (views into its arrays)."""
+    count = chunk.count
+    paragraph_offsets = np.zeros(count + 1, dtype=np.int64)
+    np.cumsum(chunk.paragraphs, out=paragraph_offsets[1:])
+    word_offsets = np.zeros(len(chunk.paragraph_lengths) + 1, dtype=np.int64)
+    np.cumsum(chunk.paragraph_lengths, out=word_offsets[1:])
+    body_words = word_offsets[paragraph_offsets]
+    gram_bounds = np.searchsorted(chunk.gram_owner, np.arange(count + 1))
+    digests = chunk.digests.tolist()
+    paragraph_digests = chunk.paragraph_digests.tolist()
+    out: list[Body] = []
+    for k in range(count):
+        first, last = int(paragraph_offsets[k]), int(paragraph_offsets[k + 1])
+        out.append(
+            Body(
+                words=chunk.words[body_words[k] : body_words[k + 1]],
+                paragraph_lengths=chunk.paragraph_lengths[first:last],
+                shingles=np.unique(chunk.grams[gram_bounds[k] : gram_bounds[k + 1]]),
+                digest=digests[k],
+                paragraph_digests=tuple(paragraph_digests[first:last]),
+                text_paragraphs=chunk.text[first:last],
+            )
+        )
+    return out
 
 
 def read_bodies(
@@ -206,63 +185,14 @@ def read_bodies(
     vocabulary: dict[str, int] | None = None,
     text_words: int = 0,
 ) -> list[Body]:
-    """Tokenise and hash many bodies at once (``tokens.tokenise`` over all their bytes).
+    """Tokenise and hash many bodies at once (``reader.read_chunk``).
 
-    ``shingles`` comes from the body's running-text paragraphs (``is_text_paragraph`` with
-    ``text_words``; 0 counts all), or from all of them when those hold under ``size`` words
-    (a body made of short lines is compared on all its lines). All shingle sets come from one
-    ``segment_shingles``; each body's arrays are views into the batch arrays. ``vocabulary`` is
-    accepted for compatibility and unused (words are hashed from their bytes).
+    ``shingles`` comes from the body's running-text paragraphs (``text_words``; 0 counts all;
+    see ``read_chunk``). ``vocabulary`` is accepted for compatibility and unused (words are
+    hashed from their bytes).
     """
     del vocabulary
-    flat = [p for paragraphs in bodies for p in paragraphs]
-    hashes, paragraph_lengths = tokenise([encode_body(b) for b in bodies if len(b)])
-    word_offsets = np.zeros(len(flat) + 1, dtype=np.int64)
-    np.cumsum(paragraph_lengths, out=word_offsets[1:])
-    paragraph_offsets = np.zeros(len(bodies) + 1, dtype=np.int64)
-    np.cumsum([len(paragraphs) for paragraphs in bodies], out=paragraph_offsets[1:])
-    body_words = word_offsets[paragraph_offsets]
-    per_body_paragraphs = np.diff(paragraph_offsets)
-    owner = np.repeat(np.arange(len(bodies)), per_body_paragraphs)
-    text_mask: np.ndarray | None
-    if text_words > 0:
-        counted = np.array(
-            [
-                is_text_paragraph(p, n, text_words)
-                for p, n in zip(flat, paragraph_lengths.tolist(), strict=True)
-            ],
-            dtype=bool,
-        )
-        text_lengths = np.bincount(
-            owner, weights=np.where(counted, paragraph_lengths, 0), minlength=len(bodies)
-        ).astype(np.int64)
-        counted |= (text_lengths < size)[owner]
-        text_lengths = np.bincount(
-            owner, weights=np.where(counted, paragraph_lengths, 0), minlength=len(bodies)
-        ).astype(np.int64)
-        text_hashes = hashes[np.repeat(counted, paragraph_lengths)]
-        text_mask = counted
-    else:
-        text_hashes = hashes
-        text_lengths = np.diff(body_words)
-        text_mask = None
-    shingles, shingle_offsets = segment_shingles(text_hashes, text_lengths, size)
-    paragraph_digests = segment_digests(hashes, paragraph_lengths).tolist()
-    digests = segment_digests(hashes, np.diff(body_words)).tolist()
-    out: list[Body] = []
-    for k in range(len(bodies)):
-        first, last = int(paragraph_offsets[k]), int(paragraph_offsets[k + 1])
-        out.append(
-            Body(
-                words=hashes[body_words[k] : body_words[k + 1]],
-                paragraph_lengths=paragraph_lengths[first:last],
-                shingles=shingles[shingle_offsets[k] : shingle_offsets[k + 1]],
-                digest=digests[k],
-                paragraph_digests=tuple(paragraph_digests[first:last]),
-                text_paragraphs=None if text_mask is None else text_mask[first:last],
-            )
-        )
-    return out
+    return bodies_of(read_chunk(bodies, size, text_words))
 
 
 def read_body(

@@ -15,7 +15,6 @@ character, so a Chinese body is shingled on characters as before.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Sequence
 
 import numpy as np
@@ -42,20 +41,30 @@ _LOWER[ord("`")] = ord("'")
 # Keep the low 8k bits of a little-endian window: the first k bytes of the word.
 _KEEP = np.array([0] + [(1 << (8 * k)) - 1 for k in range(1, 8)] + [2**64 - 1], dtype=np.uint64)
 
-# Non-ASCII punctuation folded to what the tokeniser treats alike (the rest of a non-ASCII
-# character is a word byte, as ``\w`` would mostly have it).
-_FOLDS: tuple[tuple[bytes, bytes], ...] = tuple(
-    (source.encode("utf-8"), target.encode("ascii"))
-    for sources, target in (
-        ("\u2018\u2019\u201a\u201b\u2032\u00b4", "'"),
-        ("\u201c\u201d\u201e\u201f\u00ab\u00bb\u2033\u2039\u203a", '"'),
-        ("\u2010\u2011\u2012\u2013\u2014\u2015\u2212", "-"),
-        ("\u2026", "..."),
-        ("\u00a0\u2002\u2003\u2009\u202f\u2022\u00b7\u00a9\u00ae\u2122\u00bf\u00a1\u00a7\u00b6\u2020\u2021\u00b0\u25cf\u25aa\u25ba\u2192\u00d7", " "),
-        ("\u200b\u200c\u200d\ufeff", ""),
-    )
-    for source in sources
-)
+# Non-ASCII punctuation folded at the byte level (UTF-8 sequences), to what the tokeniser treats
+# alike; the bytes of any other non-ASCII character are word bytes, as ``\\w`` would mostly have it.
+_SPACE, _DROP = ord(" "), 1
+_FOLDS = {
+    **dict.fromkeys("\u2018\u2019\u201a\u201b\u2032\u00b4", ord("'")),
+    **dict.fromkeys("\u201c\u201d\u201e\u201f\u00ab\u00bb\u2033\u2039\u203a", ord('"')),
+    **dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212", ord("-")),
+    **dict.fromkeys(
+        "\u00a0\u2002\u2003\u2009\u202f\u2022\u00b7\u00a9\u00ae\u2122\u00bf\u00a1\u00a7"
+        "\u00b6\u2020\u2021\u00b0\u25cf\u25aa\u25ba\u2192\u00d7",
+        _SPACE,
+    ),
+    "\u2026": ord("."),
+    **dict.fromkeys("\u200b\u200c\u200d\u2060", _DROP),
+}
+# Two-byte sequences (lead 0xC2) by their second byte; three-byte ones (lead 0xE2) by the other two.
+_FOLD2 = np.zeros(256, dtype=np.uint8)
+_FOLD3 = np.zeros(65536, dtype=np.uint8)
+for _char, _target in _FOLDS.items():
+    _code = _char.encode("utf-8")
+    if len(_code) == 2 and _code[0] == 0xC2:
+        _FOLD2[_code[1]] = _target
+    elif len(_code) == 3 and _code[0] == 0xE2:
+        _FOLD3[(_code[1] << 8) | _code[2]] = _target
 _NO_SPACE_SCRIPT = re.compile(
     r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af\u0e00-\u0e7f]"
 )
@@ -74,55 +83,90 @@ def mix64(values: np.ndarray) -> np.ndarray:
 
 
 def encode_body(paragraphs: Sequence[str]) -> bytes:
-    """The folded bytes of a body, one ``\\n``-separated line per paragraph.
+    """The UTF-8 bytes of a body, one ``\\n``-separated line per paragraph.
 
-    >>> encode_body(["Kim\u2019s \u201cmore stable\u201d ties", "2019"])
-    b'kim\\'s "more stable" ties\\n2019'
+    Unspaced scripts are split into one token per character here (``text.words``); case and
+    punctuation are folded by ``tokenise``.
+
+    >>> encode_body(["Kim's ties", "2019"])
+    b"Kim's ties\\n2019"
     """
     text = "\n".join(paragraphs)
     if text.count("\n") != len(paragraphs) - 1:
         text = "\n".join(p.replace("\n", " ") for p in paragraphs)
     if text.isascii():
-        # ASCII: lower case and the backquote are folded by the byte table in ``tokenise``.
         return text.encode("ascii")
-    if not unicodedata.is_normalized("NFKC", text):
-        text = unicodedata.normalize("NFKC", text)
-    text = text.lower()
     if _NO_SPACE_SCRIPT.search(text):
         text = "\n".join(" ".join(words(p)) for p in text.split("\n"))
-    data = text.encode("utf-8")
-    for source, target in _FOLDS:
-        if source in data:
-            data = data.replace(source, target)
-    return data
+    return text.encode("utf-8")
 
 
-def tokenise(blobs: Sequence[bytes]) -> tuple[np.ndarray, np.ndarray]:
-    """Word hashes of encoded bodies: ``(hashes, words_per_line)``.
+def fold_bytes(data: np.ndarray) -> np.ndarray:
+    """Lower-case and punctuation-folded bytes (a new array; ``\\n`` bytes are kept).
+
+    ASCII letters and Latin-1 capitals (\u00c0-\u00de) are lower-cased; typographic quotes,
+    dashes and spaces become their ASCII forms; bullets and symbols become spaces; zero-width
+    characters are removed. Other scripts keep their case.
+    """
+    data = _LOWER[data]
+    if not (data >= 0x80).any():
+        return data
+    keep = np.ones(len(data), dtype=bool)
+    lead2 = np.flatnonzero(data[:-1] == 0xC2)
+    if len(lead2):
+        target = _FOLD2[data[lead2 + 1]]
+        hit = lead2[target > 0]
+        data[hit] = target[target > 0]
+        keep[hit + 1] = False
+    latin = np.flatnonzero(data[:-1] == 0xC3)
+    if len(latin):
+        second = data[latin + 1]
+        upper = latin[(second >= 0x80) & (second <= 0x9E) & (second != 0x97)] + 1
+        data[upper] += np.uint8(0x20)
+    lead3 = np.flatnonzero(data[:-2] == 0xE2)
+    if len(lead3):
+        code = (data[lead3 + 1].astype(np.int64) << 8) | data[lead3 + 2]
+        target = _FOLD3[code]
+        hit = lead3[target > 0]
+        value = target[target > 0]
+        data[hit] = value
+        keep[hit + 1] = False
+        keep[hit + 2] = False
+        keep[hit[value == _DROP]] = False
+    return data[keep] if not keep.all() else data
+
+
+def tokenise(blobs: Sequence[bytes], joined: bytes | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Word hashes of encoded bodies: ``(hashes, words_per_line, folded)``.
 
     ``hashes`` holds every word of every blob in order; ``words_per_line`` the word count of each
-    ``\\n``-separated line of each blob, blobs one after another (a blob of k lines has k
-    entries; an empty blob has one line).
+    ``\\n``-separated line of the blobs joined by ``\\n`` (``joined``, when the caller has it);
+    ``folded`` those joined bytes after ``fold_bytes``.
     """
     if not blobs:
-        return EMPTY, np.zeros(0, dtype=np.int64)
-    data = np.frombuffer(b"\n".join(blobs) + b"\n" + b"\0" * 8, dtype=np.uint8)
-    size = len(data) - 8
-    lowered = _LOWER[data]
-    kind = _CLASS[lowered[:size]]
+        return EMPTY, np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.uint8)
+    if joined is None:
+        joined = b"\n".join(blobs)
+    folded = fold_bytes(np.frombuffer(joined, dtype=np.uint8))
+    size = len(folded)
+    data = np.concatenate((folded, np.zeros(9, dtype=np.uint8)))
+    kind = _CLASS[data[: size + 1]]
     word = kind == 1
     # A joiner counts when both neighbours are word bytes ("kim's" but not "'quoted'").
-    inner = np.zeros(size, dtype=bool)
+    inner = np.zeros(size + 1, dtype=bool)
     inner[1:-1] = (kind[1:-1] == 2) & word[:-2] & word[2:]
     in_word = (word | inner).view(np.int8)
-    edges = np.diff(in_word, prepend=np.int8(0), append=np.int8(0))
+    edges = np.diff(in_word, prepend=np.int8(0))
     starts = np.flatnonzero(edges == 1)
     ends = np.flatnonzero(edges == -1)
     lengths = (ends - starts).astype(np.int64)
     # Little-endian 8-byte windows at every offset (a strided view, no copy).
-    windows = np.ndarray((size,), dtype=np.uint64, buffer=lowered, strides=(1,))
+    windows = np.ndarray((size + 1,), dtype=np.uint64, buffer=data, strides=(1,))
     with np.errstate(over="ignore"):
-        hashes = mix64((windows[starts] & _KEEP[np.minimum(lengths, 8)]) ^ (lengths.astype(np.uint64) * _LENGTH))
+        hashes = mix64(
+            (windows[starts] & _KEEP[np.minimum(lengths, 8)])
+            ^ (lengths.astype(np.uint64) * _LENGTH)
+        )
         chunk = 1
         long_words = np.flatnonzero(lengths > 8)
         while len(long_words):
@@ -131,7 +175,7 @@ def tokenise(blobs: Sequence[bytes]) -> tuple[np.ndarray, np.ndarray]:
             hashes[long_words] = mix64(hashes[long_words] * _CHUNK + part)
             chunk += 1
             long_words = long_words[lengths[long_words] > 8 * chunk]
-    newlines = np.flatnonzero(data[:size] == 10)
-    line_of_word = np.searchsorted(newlines, starts)
-    counts = np.bincount(line_of_word, minlength=len(newlines)).astype(np.int64)
-    return hashes, counts
+    line_ends = np.append(np.flatnonzero(folded == 10), size)
+    before = np.searchsorted(starts, line_ends)
+    counts = np.diff(before, prepend=0).astype(np.int64)
+    return hashes, counts, folded

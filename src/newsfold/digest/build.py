@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
 
 from newsfold.digest.align import (
@@ -17,12 +17,13 @@ from newsfold.digest.align import (
 )
 from newsfold.digest.compress import compress
 from newsfold.digest.entities import extract_entities
+from newsfold.digest.headline import choose_headline, lead_sentence
 from newsfold.digest.options import DigestOptions
 from newsfold.digest.quotes import extract_quotes
-from newsfold.digest.select import article_relevance, is_debris, select_summary
+from newsfold.digest.select import article_relevance, is_debris, reading_order, select_summary
 from newsfold.digest.sources import relate_sources
 from newsfold.models import Article, CopyGroup, Digest, SourcedSentence
-from newsfold.text import normalise, words
+from newsfold.text import words
 
 # A sentence shorter than this is a fragment ("Polls.", "All of them.") rather than a fact.
 _MIN_FACT_WORDS = 4
@@ -70,35 +71,6 @@ def _paragraph_alignment(
                 if first != second:
                     out[(first, second)] = (unshared(first, second), unshared(second, first))
     return out
-
-
-def _headline(articles: Sequence[Article], source_key: Mapping[str, str], fallback: str) -> str:
-    """The most shared title; among equals, the one whose words the other sources use most."""
-    titled = [a for a in articles if a.title and a.title.strip()]
-    if not titled:
-        return fallback
-    vocabulary = {a.id: set(words(" ".join([a.title or "", *a.paragraphs]))) for a in articles}
-    same_title = Counter(normalise(a.title or "") for a in titled)
-
-    def coverage(article: Article) -> float:
-        tokens = words(article.title or "")
-        others = [o for o in articles if source_key[o.id] != source_key[article.id]]
-        if not tokens or not others:
-            return 0.0
-        return sum(sum(t in vocabulary[o.id] for t in tokens) / len(tokens) for o in others) / len(
-            others
-        )
-
-    best = min(
-        titled,
-        key=lambda a: (
-            -same_title[normalise(a.title or "")],
-            -coverage(a),
-            len(a.title or ""),
-            a.id,
-        ),
-    )
-    return (best.title or "").strip()
 
 
 def _compressed(unit: Unit) -> Unit:
@@ -184,15 +156,17 @@ def build_digest(
     # Summary: extractive, each sentence with the articles that carry or support it.
     relevance = article_relevance(units, matches, source_key)
     short = [_compressed(unit) for unit in units]
-    picked = select_summary(short, vectors, source_key, relevance, options) if units else []
+    ranked = select_summary(short, vectors, source_key, relevance, options) if units else []
+    picked = reading_order(ranked, short)
     summary_sentences = [SourcedSentence(short[i].text, carriers_of(i)) for i in picked]
     summary = " ".join(s.text for s in summary_sentences)
 
-    fallback = summary_sentences[0].text if summary_sentences else (units[0].text if units else "")
+    # Without titles, the headline is cut from the summary's most important sentence.
+    lead = lead_sentence(ranked, short)
     quotes = extract_quotes(ordered, options.min_quote_words)
     dates = sorted(a.published for a in ordered if a.published)
     return Digest(
-        headline=_headline(ordered, source_key, fallback),
+        headline=choose_headline(ordered, source_key, lead),
         summary=summary,
         summary_sentences=tuple(summary_sentences),
         common=tuple(common),

@@ -1,8 +1,10 @@
-"""Sentence compression for the summary: drop asides that carry no fact of the story.
+"""Sentence compression for the summary and the headline: drop what reads badly out of context.
 
-Extractive summaries spend their word budget on whole sentences; an aside in parentheses, a
-leading connective ("But", "However,") or a trailing attribution ("..., officials said.") costs
-words a reader does not need. Removing them leaves room for one more fact within the budget.
+An extracted sentence leaves its neighbours behind: a leading connective ("But", "However,")
+then points at a sentence the summary does not carry, and a short aside in parentheses ("(R-Calif.)",
+"(2nd L)") spends words a reader of a digest does not need. On multinews-dev, dropping both
+left ROUGE-1/2 within 0.2 of the uncompressed summary (bench/digest.py): it is done for the
+reader. Trailing attributions ("..., police said.") are kept: they say who holds a claim.
 """
 
 from __future__ import annotations
@@ -17,31 +19,20 @@ _CONNECTIVE = re.compile(
     r"Nevertheless|Instead|Indeed|Interestingly|Additionally|In addition|In fact|Of course|"
     r"At the same time|On the other hand|Separately)\b,?\s+(?=\S)"
 )
-# A trailing attribution after a statement that is not a quotation: "..., police said."
-_ATTRIBUTION = re.compile(
-    r",\s+(?:(?:he|she|they|it|officials|police|authorities|prosecutors|investigators|"
-    r"witnesses|experts|researchers|sources)|(?:the\s+)?[A-Z][\w.'\-]*(?:\s+[A-Z][\w.'\-]*){0,3})"
-    r"\s+(?:said|says|told\s+[A-Z][\w.'\-]*(?:\s+[A-Z][\w.'\-]*){0,3}|added|reported|reports)"
-    r"(?:\s+on\s+[A-Z][a-z]+day|\s+[A-Z][a-z]+day)?\s*\.$"
-)
-
-COMPRESS_ASIDES = True
-COMPRESS_CONNECTIVES = True
-COMPRESS_ATTRIBUTION = True
+# Below this many words a compressed sentence has lost its sense: keep the original.
+_MIN_WORDS = 4
 
 
 def compress(sentence: str) -> str:
-    """The sentence without its asides; unchanged when nothing can go or too little would stay."""
-    text = sentence
-    if COMPRESS_ASIDES:
-        text = _ASIDE.sub("", text)
-    if COMPRESS_CONNECTIVES:
-        stripped = _CONNECTIVE.sub("", text, count=1)
-        if stripped != text and stripped[:1].islower():
-            stripped = stripped[:1].upper() + stripped[1:]
-        text = stripped
-    if COMPRESS_ATTRIBUTION and '"' not in text and "\u201d" not in text:
-        text = _ATTRIBUTION.sub(".", text)
-    if len(text.split()) < 4:
+    """The sentence without a leading connective and short asides; unchanged when too little stays.
+
+    >>> compress("But the vote (held on Monday) was close.")
+    'The vote was close.'
+    """
+    text = _ASIDE.sub("", sentence)
+    stripped = _CONNECTIVE.sub("", text, count=1)
+    if stripped != text and stripped[:1].islower():
+        stripped = stripped[:1].upper() + stripped[1:]
+    if len(stripped.split()) < _MIN_WORDS:
         return sentence
-    return text
+    return stripped

@@ -41,6 +41,9 @@ _AFTER_NAME_VERB = re.compile(
 _BEFORE_DIALOGUE = re.compile(rf"({_NAME})\s*:\s*$")
 _BEFORE_NAME_VERB = re.compile(rf"({_NAME}|{_PRONOUN})\s+{_ADVERB}(?:{_SPEECH_VERBS})\b")
 _BEFORE_ACCORDING = re.compile(rf"(?:according to|selon|laut|según)\s+({_NAME})", re.IGNORECASE)
+# Last resort, a name acting in the quote's sentence: "Putin lashed out at \"...\"". A verb is
+# taken to be a lower-case word in -ed or -s right after the name (or after one adverb).
+_BEFORE_NAME_ACTS = re.compile(rf"({_NAME})\s+(?:\w+ly\s+)?[a-z]{{2,}}(?:ed|s)\b")
 
 # Leading words that are a title or role, not part of the name.
 _TITLES = _word_set(
@@ -102,6 +105,9 @@ def _speaker(
     )
     if before_matches:
         candidates.append(max(before_matches, key=lambda m: m.start()).group(1))
+    acting = list(_BEFORE_NAME_ACTS.finditer(before))
+    if acting:
+        candidates.append(acting[-1].group(1))
     for candidate in candidates:
         if re.fullmatch(_PRONOUN, candidate):
             if previous:
@@ -165,4 +171,10 @@ def extract_quotes(articles: Sequence[Article], min_words: int) -> list[Quote]:
                 continue
             index[key] = len(quotes)
             quotes.append(Quote(item.text, item.speaker, article.id))
-    return quotes
+    # A fragment quoted again inside a fuller quotation ("more stable and sound one") is dropped.
+    keys = [normalise(q.text) for q in quotes]
+    return [
+        q
+        for q, key in zip(quotes, keys, strict=True)
+        if not any(key != other and key in other for other in keys)
+    ]

@@ -25,6 +25,7 @@ _DEBRIS = re.compile(
     # Notices of web archives and embedded posts that scrapers keep: "these data are added to
     # the Wayback Machine", "You can add location information to your Tweets".
     r"wayback machine|internet archive|crawl data|crawls of|your tweets?|tweet location|"
+    r"this (?:story|article) (?:appears|appeared|was (?:first|originally) published)|"
     # Photo captions: "(2nd L)", "(left)", and the date "Saturday, Oct. 3, 2015" (prose says
     # "on Saturday").
     r"\((?:[0-9](?:st|nd|rd|th) )?[LRC]\)|\((?:left|right|centre|center|pictured|above|below)\)|"
@@ -160,7 +161,9 @@ def select_summary(
     relevance: Mapping[str, float],
     options: DigestOptions,
 ) -> list[int]:
-    """Indexes into ``units`` of the summary sentences, in reading order.
+    """Indexes into ``units`` of the summary sentences, most important first.
+
+    :func:`reading_order` arranges them for reading.
 
     Greedy budgeted coverage: at each step the sentence with the best gain is taken, where the
     gain is the weight of the concepts (bigrams) it adds that the summary does not cover yet,
@@ -227,7 +230,7 @@ def select_summary(
             for k in remaining
             if cosine(vectors[candidates[k]], taken) > options.redundancy_similarity
         }
-    return reading_order([candidates[k] for k in chosen], units)
+    return [candidates[k] for k in chosen]
 
 
 def reading_order(picked: Sequence[int], units: Sequence[Unit]) -> list[int]:
