@@ -1,196 +1,65 @@
-"""Benchmark of copy detection: newsfold against datasketch and rensa on synthetic wire copies.
+"""Benchmark of copy detection: newsfold against datasketch and rensa, quality, speed and latency.
 
-Sources are real articles (ECB+ and Multi-News from the shared data folder). Each source gets a
-few "wire copies" made with the edits syndication makes: the end cut off, a paragraph dropped or
-added, paragraphs merged or split, words changed, typography retyped, chrome lines left in. The
-gold answer: pages made from one source carry the same text. Different write-ups of one event
-(ECB+ topics, Multi-News stories) are the hard negatives.
+Three modes, all on corpora made by ``bench/syndication/build.py`` from the shared data (built
+into a temporary folder when ``--corpus`` is not given):
 
-Prints, per method: pages/s (CPU time of shingling, signing, candidates and, for newsfold,
-exact verification and paragraph alignment; one process) and pairwise
-precision / recall / F1 of "these two pages carry the same text" (pairs within a group).
-
-    .venv/bin/python bench/copies.py [--data ../shared/data] [--copies 3] [--seed 0] [--chrome]
+    .venv/bin/python bench/copies.py [../shared/data] [--corpus DIR] [--seed 0]
+        quality: pairwise precision / recall / F1 of "these two pages carry the same text" on the
+        syndication benchmark, on raw pages (as given; newsfold also with each site's repeated
+        lines left out, and after newsfold's clean stage) and on the articles alone.
+    .venv/bin/python bench/copies.py --speed [--pages 100000] [--runs 3] [--peer-pages 20000]
+        throughput, one process per method and run: CPU seconds from reading the JSONL to the
+        groups (read, tokenise, sign, index, verify, group; newsfold also explains every pair),
+        pages/s, peak memory (ru_maxrss of the child), medians over runs, ratios, versions.
+    .venv/bin/python bench/copies.py --incremental [--stored 100000 1000000] [--queries 200]
+        latency of adding one page to a SQLite store holding that many pages' keys.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import random
+import os
+import resource
+import statistics
+import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Sequence
+from importlib.metadata import version
 from itertools import combinations
 from pathlib import Path
 
-from newsfold.copies import CopyIndex, CopyOptions, MemoryCopyStorage, find_copies, group_pairs
-from newsfold.copies.unionfind import UnionFind
-from newsfold.text import iter_shingles, sentences, words
+import numpy as np
 
+HERE = Path(__file__).resolve().parent
 Doc = tuple[str, list[str]]
 
-CHROME = [
-    "Advertisement",
-    "Share this article",
-    "Read more: Latest news",
-    "Follow us on Twitter and Facebook for the latest updates.",
-    "Sign up for our newsletter",
-]
-# What outlets add to a wire story: their own line of context, credit or promotion.
-ADDED = [
-    "This article was updated with additional details from local officials.",
-    "Additional reporting by our correspondent; the agency contributed to this report.",
-    "The story is developing and we will update it as more information becomes available.",
-    "Readers can send tips and photos to the newsroom through our website or app.",
-    "Earlier this week the same officials declined to comment on the matter to this newspaper.",
-]
-SYNONYMS = {
-    "said": "stated",
-    "told": "informed",
-    "on": "on",
-    "the": "the",
-    "was": "had been",
-    "also": "additionally",
-    "after": "following",
-    "before": "prior to",
-    "but": "however",
-}
+
+def _ensure_corpus(args: argparse.Namespace, speed: bool = False) -> Path:
+    corpus = (
+        Path(args.corpus)
+        if args.corpus
+        else Path(tempfile.gettempdir())
+        / (f"newsfold-syndication-{args.seed}" + (f"-speed{args.pages}" if speed else ""))
+    )
+    wanted = corpus / ("speed.jsonl" if speed else "gold.jsonl")
+    if not wanted.exists():
+        command = [sys.executable, str(HERE / "syndication" / "build.py"), str(corpus)]
+        command += ["--data", str(args.data), "--seed", str(args.seed)]
+        if speed:
+            command += ["--speed", str(args.pages)]
+        subprocess.run(command, check=True)
+    return corpus
 
 
-def load_sources(data: Path) -> list[list[str]]:
-    """Real articles as paragraph lists: ECB+ (split into 2-3 sentence paragraphs), Multi-News."""
-    sources: list[list[str]] = []
-    for line in (data / "ecbplus" / "ecbplus_docs.jsonl").read_text(encoding="utf-8").splitlines():
-        text = json.loads(line)["text"]
-        sents = sentences(text)
-        sources.append([" ".join(sents[i : i + 3]) for i in range(0, len(sents), 3)])
-    for line in (
-        (data / "multinews-dev" / "clusters.jsonl").read_text(encoding="utf-8").splitlines()
-    ):
-        for doc in json.loads(line)["docs"]:
-            sources.append([p.strip() for p in doc.split("\n") if p.strip()])
-    sources = [s for s in sources if len(" ".join(s).split()) >= 60]
-    return distinct(sources)
+def _read_jsonl(path: Path) -> list[dict[str, object]]:
+    with path.open(encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle]
 
 
-def distinct(sources: list[list[str]]) -> list[list[str]]:
-    """Drop sources that share text with an earlier one, found by brute force (no LSH).
-
-    The corpora hold real copies (one press release in two ECB+ articles, one crawler notice in
-    many Multi-News clusters); kept, they would make the gold answer wrong. Any pair with 30% of
-    the shorter one's word 5-grams in common counts.
-    """
-    sets = [set(iter_shingles(words(" ".join(body)), 5)) for body in sources]
-    owners: dict[str, list[int]] = {}
-    for k, shingles in enumerate(sets):
-        for shingle in shingles:
-            owners.setdefault(shingle, []).append(k)
-    dropped: set[int] = set()
-    for k, shingles in enumerate(sets):
-        if k in dropped:
-            continue
-        shared: dict[int, int] = {}
-        for shingle in shingles:
-            for other in owners[shingle]:
-                if other > k:
-                    shared[other] = shared.get(other, 0) + 1
-        for other, count in shared.items():
-            if count >= 0.3 * min(len(shingles), len(sets[other])):
-                dropped.add(other)
-    return [body for k, body in enumerate(sources) if k not in dropped]
-
-
-def edit(body: list[str], rng: random.Random) -> list[str]:
-    """One wire copy: two or three random edits of the kinds syndication makes."""
-    out = list(body)
-    for kind in rng.sample(
-        ["cut", "drop", "add", "merge", "split", "words", "retype", "chrome"], 3
-    ):
-        if kind == "cut" and len(out) > 2:
-            out = out[: max(2, round(len(out) * rng.uniform(0.5, 0.9)))]
-        elif kind == "drop" and len(out) > 3:
-            del out[rng.randrange(1, len(out))]
-        elif kind == "add":
-            out.insert(rng.randrange(len(out) + 1), rng.choice(ADDED))
-        elif kind == "merge" and len(out) > 1:
-            i = rng.randrange(len(out) - 1)
-            out[i : i + 2] = [out[i] + " " + out[i + 1]]
-        elif kind == "split":
-            i = rng.randrange(len(out))
-            sents = sentences(out[i])
-            if len(sents) > 1:
-                cut = rng.randrange(1, len(sents))
-                out[i : i + 1] = [" ".join(sents[:cut]), " ".join(sents[cut:])]
-        elif kind == "words":
-            out = [
-                " ".join(SYNONYMS.get(w, w) if rng.random() < 0.3 else w for w in p.split(" "))
-                for p in out
-            ]
-        elif kind == "retype":
-            out = [
-                p.replace('"', "\u201c").replace("'", "\u2019").replace(" - ", " \u2014 ")
-                for p in out
-            ]
-        elif kind == "chrome":
-            out = [rng.choice(CHROME), *out, rng.choice(CHROME)]
-    return out
-
-
-def load_templates(data: Path) -> list[tuple[list[str], list[str]]]:
-    """Real page chrome: the lines before and after the gold body of each zyte-text page.
-
-    One template per site page; pages wrapped in the same template look like one site's pages,
-    which share navigation, teasers and footers: the raw-page case where chrome alone can look
-    like a copy.
-    """
-    templates = []
-    for gold in sorted((data / "zyte-text" / "gold").glob("*.txt")):
-        body = {line.strip() for line in gold.read_text(encoding="utf-8").splitlines()}
-        lines = [
-            line.strip()
-            for line in (data / "zyte-text" / gold.name).read_text(encoding="utf-8").splitlines()
-            if line.strip()
-        ]
-        inside = [k for k, line in enumerate(lines) if line in body]
-        if inside:
-            templates.append((lines[: inside[0]], lines[inside[-1] + 1 :]))
-    return templates
-
-
-def make_corpus(
-    sources: list[list[str]],
-    copies: int,
-    seed: int,
-    templates: Sequence[tuple[list[str], list[str]]] = (),
-) -> tuple[list[Doc], list[int]]:
-    rng = random.Random(seed)
-    docs: list[Doc] = []
-    family: list[int] = []
-    for k, body in enumerate(sources):
-        versions = [body] + [edit(body, rng) for _ in range(rng.randint(0, copies))]
-        for c, version in enumerate(versions):
-            if templates:
-                before, after = rng.choice(templates)
-                version = [*before, *version, *after]
-            docs.append((f"s{k:05d}-{c}", version))
-            family.append(k)
-    return docs, family
-
-
-def clean_all(docs: list[Doc]) -> list[Doc]:
-    """Each page through newsfold's clean stage (untimed): the body it keeps."""
-    from newsfold.clean import clean_page
-    from newsfold.models import Page
-
-    start = time.process_time()
-    cleaned = [
-        (doc_id, list(clean_page(Page(id=doc_id, text="\n".join(body))).paragraphs))
-        for doc_id, body in docs
-    ]
-    rate = len(docs) / (time.process_time() - start)
-    print(f"cleaned {len(docs)} pages ({rate:.0f} pages/s, not counted below)")
-    return cleaned
+# --- quality -------------------------------------------------------------------------------------
 
 
 def pair_scores(
@@ -198,8 +67,8 @@ def pair_scores(
 ) -> tuple[float, float, float]:
     predicted = {tuple(sorted(p)) for g in groups for p in combinations(g, 2)}
     by_family: dict[int, list[str]] = {}
-    for doc_id, fam in gold.items():
-        by_family.setdefault(fam, []).append(doc_id)
+    for doc_id, family in gold.items():
+        by_family.setdefault(family, []).append(doc_id)
     truth = {tuple(sorted(p)) for g in by_family.values() for p in combinations(g, 2)}
     hit = len(predicted & truth)
     precision = hit / len(predicted) if predicted else 1.0
@@ -208,32 +77,27 @@ def pair_scores(
     return precision, recall, f1
 
 
-def run_newsfold(docs: list[Doc]) -> list[tuple[str, ...]]:
-    return list(find_copies(docs, CopyOptions()).groups)
-
-
-def run_newsfold_incremental(docs: list[Doc]) -> list[tuple[str, ...]]:
-    index = CopyIndex(MemoryCopyStorage(), CopyOptions())
-    return list(group_pairs([pair for doc_id, body in docs for pair in index.add(doc_id, body)]))
-
-
 def _groups_from_edges(
     ids: Sequence[str], edges: Sequence[tuple[str, str]]
 ) -> list[tuple[str, ...]]:
-    uf = UnionFind[str](ids)
+    from newsfold.copies import UnionFind
+
+    finder = UnionFind[str](ids)
     for a, b in edges:
-        uf.union(a, b)
-    return [tuple(sorted(g)) for g in uf.groups() if len(g) > 1]
+        finder.union(a, b)
+    return [tuple(sorted(g)) for g in finder.groups() if len(g) > 1]
 
 
-def _shingle_sets(docs: list[Doc]) -> list[list[str]]:
+def _shingle_sets(docs: Sequence[Doc]) -> list[list[str]]:
+    from newsfold.text import iter_shingles, words
+
     return [list(set(iter_shingles(words(" ".join(body)), 5))) for _, body in docs]
 
 
-def run_datasketch(docs: list[Doc]) -> list[tuple[str, ...]]:
+def run_datasketch(docs: Sequence[Doc], threshold: float = 0.5) -> list[tuple[str, ...]]:
     from datasketch import MinHash, MinHashLSH
 
-    lsh = MinHashLSH(threshold=0.5, num_perm=128)
+    lsh = MinHashLSH(threshold=threshold, num_perm=128)
     edges: list[tuple[str, str]] = []
     for (doc_id, _), shingles in zip(docs, _shingle_sets(docs), strict=True):
         signature = MinHash(num_perm=128)
@@ -243,10 +107,10 @@ def run_datasketch(docs: list[Doc]) -> list[tuple[str, ...]]:
     return _groups_from_edges([d for d, _ in docs], edges)
 
 
-def run_rensa(docs: list[Doc]) -> list[tuple[str, ...]]:
+def run_rensa(docs: Sequence[Doc], threshold: float = 0.5) -> list[tuple[str, ...]]:
     from rensa import RMinHash, RMinHashLSH
 
-    lsh = RMinHashLSH(threshold=0.5, num_perm=128, num_bands=16)
+    lsh = RMinHashLSH(threshold=threshold, num_perm=128, num_bands=16)
     edges: list[tuple[str, str]] = []
     for k, shingles in enumerate(_shingle_sets(docs)):
         signature = RMinHash(num_perm=128, seed=1)
@@ -256,57 +120,251 @@ def run_rensa(docs: list[Doc]) -> list[tuple[str, ...]]:
     return _groups_from_edges([d for d, _ in docs], edges)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, default=Path("../shared/data"))
-    parser.add_argument("--copies", type=int, default=3, help="up to this many copies per source")
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument(
-        "--chrome", action="store_true", help="wrap pages in real site chrome (raw pages)"
-    )
-    parser.add_argument(
-        "--clean", action="store_true", help="run newsfold's clean stage on each page first"
-    )
-    parser.add_argument(
-        "--only",
-        choices=["newsfold", "newsfold-incremental", "datasketch", "rensa"],
-        action="append",
-    )
-    args = parser.parse_args(argv)
-    if not (args.data / "ecbplus").is_dir():
-        print(f"error: no labelled data in {args.data} (pass --data)", file=sys.stderr)
-        return 1
-    templates = load_templates(args.data) if args.chrome else []
-    docs, family = make_corpus(load_sources(args.data), args.copies, args.seed, templates)
-    if args.clean:
-        docs = clean_all(docs)
-    gold = {doc_id: fam for (doc_id, _), fam in zip(docs, family, strict=True)}
+def quality(args: argparse.Namespace) -> int:
+    from newsfold.backends.local import copies_only, page_paragraphs
+    from newsfold.clean import clean_page
+    from newsfold.copies import CopyIndex, CopyOptions, MemoryCopyStorage, find_copies, group_pairs
+    from newsfold.copies.sitelines import strip_site_chrome
+    from newsfold.models import Page
+
+    corpus = _ensure_corpus(args)
+    gold = {str(g["id"]): int(g["family"]) for g in _read_jsonl(corpus / "gold.jsonl")}  # type: ignore[call-overload]
+    records = _read_jsonl(corpus / "pages.jsonl")
+    pages = [Page(id=str(r["id"]), text=str(r["text"]), site=str(r["site"])) for r in records]
+    raw: list[Doc] = [(p.id, page_paragraphs(p.text or "")) for p in pages]
+    bodies: list[Doc] = [
+        (str(r["id"]), list(r["paragraphs"])) for r in _read_jsonl(corpus / "bodies.jsonl")
+    ]  # type: ignore[call-overload]
+    print(f"{corpus}: {len(pages)} pages, {len(set(gold.values()))} sources")
+    start = time.process_time()
+    cleaned: list[Doc] = [(p.id, list(clean_page(p).paragraphs)) for p in pages]
     print(
-        f"{len(docs)} pages, {len(set(family))} sources, {sum(len(b) for _, b in docs)} paragraphs"
+        f"clean stage: {len(pages) / (time.process_time() - start):.0f} pages/s (not counted below)"
     )
-    methods: dict[str, Callable[[list[Doc]], list[tuple[str, ...]]]] = {
-        "newsfold": run_newsfold,
-        "newsfold-incremental": run_newsfold_incremental,
-        "datasketch": run_datasketch,
-        "rensa": run_rensa,
-    }
-    rates: dict[str, float] = {}
-    for name in args.only or list(methods):
-        # CPU time of this process: the machine is shared, wall time would measure the others.
+    sites = {p.id: p.site for p in pages}
+    with_sites = [(doc_id, sites[doc_id], body) for doc_id, body in cleaned]
+    options = CopyOptions()
+    runs: list[tuple[str, Callable[[], list[tuple[str, ...]]]]] = [
+        ("newsfold raw, site lines out", lambda: list(copies_only(pages, options).groups)),
+        ("newsfold raw, as given", lambda: list(find_copies(raw, options).groups)),
+        ("newsfold clean then copies", lambda: list(find_copies(cleaned, options).groups)),
+        (
+            "newsfold clean, site lines out",
+            lambda: list(find_copies(strip_site_chrome(with_sites), options).groups),
+        ),
+        ("newsfold articles alone", lambda: list(find_copies(bodies, options).groups)),
+        ("datasketch raw", lambda: run_datasketch(raw)),
+        ("datasketch articles alone", lambda: run_datasketch(bodies)),
+        ("rensa raw", lambda: run_rensa(raw)),
+        ("rensa articles alone", lambda: run_rensa(bodies)),
+    ]
+    for name, method in runs:
+        if args.only and not any(word in name for word in args.only):
+            continue
         start = time.process_time()
-        groups = methods[name](docs)
+        groups = method()
         seconds = time.process_time() - start
-        rates[name] = len(docs) / seconds
         precision, recall, f1 = pair_scores(groups, gold)
+        largest = max((len(g) for g in groups), default=0)
         print(
-            f"{name:10s} {rates[name]:9.0f} pages/s  P {precision:.3f}  R {recall:.3f}  F1 {f1:.3f}"
+            f"{name:32s} {len(pages) / seconds:7.0f} pages/s  P {precision:.3f}  R {recall:.3f}  "
+            f"F1 {f1:.3f}  largest group {largest}"
+        )
+    # The incremental index on the same bodies gives the same groups.
+    index = CopyIndex(MemoryCopyStorage(), options)
+    incremental = group_pairs([pair for doc_id, body in bodies for pair in index.add(doc_id, body)])
+    same = incremental == find_copies(bodies, options).groups
+    print(f"CopyIndex page by page gives the batch groups: {same}")
+    return 0 if same else 1
+
+
+# --- speed ---------------------------------------------------------------------------------------
+
+
+def _child(method: str, path: str, limit: int) -> None:
+    """One timed run in this process: prints a JSON line with seconds, pages and peak memory."""
+    start = time.process_time()
+    docs: list[Doc] = []
+    with open(path, encoding="utf-8") as handle:
+        for line in handle:
+            record = json.loads(line)
+            docs.append((record["id"], record["paragraphs"]))
+            if len(docs) >= limit:
+                break
+    if method == "newsfold":
+        from newsfold.copies import find_copies
+
+        result = find_copies(docs)
+        groups, pairs = len(result.groups), len(result.pairs)
+    elif method == "datasketch":
+        found = run_datasketch(docs)
+        groups, pairs = len(found), sum(len(g) * (len(g) - 1) // 2 for g in found)
+    else:
+        found = run_rensa(docs)
+        groups, pairs = len(found), sum(len(g) * (len(g) - 1) // 2 for g in found)
+    seconds = time.process_time() - start
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(
+        json.dumps(
+            {
+                "seconds": seconds,
+                "pages": len(docs),
+                "peak_mb": peak,
+                "groups": groups,
+                "pairs": pairs,
+            }
+        )
+    )
+
+
+def speed(args: argparse.Namespace) -> int:
+    corpus = _ensure_corpus(args, speed=True) / "speed.jsonl"
+    size = corpus.stat().st_size
+    print(f"{corpus}: {args.pages} pages, {size / args.pages / 1000:.1f} KB of JSON per page")
+    print(
+        "versions: newsfold "
+        + version("newsfold")
+        + f", numpy {np.__version__}, datasketch {version('datasketch')}, rensa {version('rensa')}"
+    )
+    rates: dict[str, float] = {}
+    for method in args.methods:
+        limit = args.pages if method == "newsfold" else min(args.pages, args.peer_pages)
+        results = []
+        for _ in range(args.runs if method == "newsfold" else max(1, args.peer_runs)):
+            out = subprocess.run(
+                [sys.executable, __file__, "--child", method, str(corpus), str(limit)],
+                check=True,
+                capture_output=True,
+                text=True,
+            )
+            results.append(json.loads(out.stdout.strip().splitlines()[-1]))
+        rate = statistics.median(r["pages"] / r["seconds"] for r in results)
+        peak = max(r["peak_mb"] for r in results)
+        rates[method] = rate
+        print(
+            f"{method:10s} {limit:7d} pages  {rate:8.0f} pages/s (median of {len(results)}: "
+            + ", ".join(f"{r['pages'] / r['seconds']:.0f}" for r in results)
+            + f")  peak {peak:.0f} MB  groups {results[0]['groups']}  pairs {results[0]['pairs']}"
         )
     if "newsfold" in rates:
         for name, rate in rates.items():
-            if not name.startswith("newsfold"):
-                print(f"newsfold / {name}: {rates['newsfold'] / rate:.2f}x")
+            if name != "newsfold":
+                print(f"newsfold / {name}: {rates['newsfold'] / rate:.1f}x")
     return 0
 
 
+# --- incremental latency -------------------------------------------------------------------------
+
+
+def incremental(args: argparse.Namespace) -> int:
+    """Fill a store with N pages' candidate keys, then time ``CopyIndex.add`` of new pages.
+
+    The filler pages get random 63-bit keys made by SQLite (what band and paragraph keys are, statistically:
+    64 band keys plus about 10 paragraph keys each); 2,000 real pages of the speed corpus are
+    stored with their articles, and the timed queries are other pages of the same corpus, so
+    queries find and verify real copies among the stored pages.
+    """
+    from newsfold.copies import CopyIndex, CopyOptions
+    from newsfold.models import Article
+    from newsfold.store.sqlite import Store
+
+    corpus = _ensure_corpus(args, speed=True) / "speed.jsonl"
+    records: list[dict[str, object]] = []
+    with corpus.open(encoding="utf-8") as handle:
+        for line in handle:
+            records.append(json.loads(line))
+            if len(records) >= 2000 + args.queries:
+                break
+    options = CopyOptions()
+    for stored in args.stored:
+        folder = Path(tempfile.mkdtemp(prefix="newsfold-latency-"))
+        store = Store(folder / "news.db")
+        start = time.time()
+        filler = stored - 2000
+        with store.batch():
+            db = store._db  # the bench fills the tables in bulk; the index reads them as usual
+            db.execute("PRAGMA cache_size = -1000000")  # 1 GB of page cache for the bulk fill
+            # Random 63-bit keys made by SQLite itself (random() is a 64-bit PRNG), 74 per page.
+            db.execute(
+                "INSERT OR IGNORE INTO lsh_buckets "
+                "WITH RECURSIVE pages(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM pages "
+                "WHERE n + 1 < ?), slots(k) AS (SELECT 0 UNION ALL SELECT k + 1 FROM slots "
+                "WHERE k + 1 < 74) "
+                "SELECT random() & 9223372036854775807, printf('f%08d', n) FROM pages, slots "
+                "ORDER BY 1",
+                (filler,),
+            )
+            db.execute(
+                "INSERT INTO signatures WITH RECURSIVE pages(n) AS (SELECT 0 UNION ALL "
+                "SELECT n + 1 FROM pages WHERE n + 1 < ?) "
+                "SELECT printf('f%08d', n), x'', 74 FROM pages",
+                (filler,),
+            )
+            index = CopyIndex(store, options)
+            for record in records[:2000]:
+                paragraphs = tuple(record["paragraphs"])  # type: ignore[arg-type]
+                store.put_article(Article(id=str(record["id"]), paragraphs=paragraphs))
+                index.add(str(record["id"]), paragraphs)
+        fill = time.time() - start
+        latencies = []
+        found = 0
+        index = CopyIndex(store, options)  # a fresh index: no bodies cached from the fill
+        for record in records[2000:]:
+            paragraphs = tuple(record["paragraphs"])  # type: ignore[arg-type]
+            begin = time.perf_counter()
+            with store.batch():
+                store.put_article(Article(id=str(record["id"]), paragraphs=paragraphs))
+                found += len(index.add(str(record["id"]), paragraphs))
+            latencies.append(time.perf_counter() - begin)
+        milliseconds = np.array(latencies) * 1000
+        size_mb = sum(f.stat().st_size for f in folder.iterdir()) / 1e6
+        keys = store._db.execute("SELECT COUNT(*) FROM lsh_buckets").fetchone()[0]
+        print(
+            f"{stored:9d} stored pages ({keys} keys, {size_mb:.0f} MB, "
+            f"filled in {fill:.0f} s): add one page median {np.median(milliseconds):.2f} ms, "
+            f"p95 {np.percentile(milliseconds, 95):.2f} ms, {found} copy pairs found "
+            f"over {len(latencies)} queries"
+        )
+        store.close()
+        for path in folder.iterdir():
+            path.unlink()
+        folder.rmdir()
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["--child"]:
+        _child(argv[1], argv[2], int(argv[3]))
+        return 0
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("data_folder", nargs="?", type=Path, help="same as --data")
+    parser.add_argument("--data", type=Path, default=HERE.parents[1] / "shared" / "data")
+    parser.add_argument("--corpus", help="a folder written by bench/syndication/build.py")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--only", action="append", help="quality: methods whose name has this")
+    parser.add_argument("--speed", action="store_true")
+    parser.add_argument("--pages", type=int, default=100_000)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--peer-pages", type=int, default=20_000)
+    parser.add_argument("--peer-runs", type=int, default=1)
+    parser.add_argument("--methods", nargs="+", default=["newsfold", "rensa", "datasketch"])
+    parser.add_argument("--incremental", action="store_true")
+    parser.add_argument("--stored", type=int, nargs="+", default=[100_000, 1_000_000])
+    parser.add_argument("--queries", type=int, default=200)
+    args = parser.parse_args(argv)
+    if args.data_folder is not None:
+        args.data = args.data_folder
+    if not args.corpus and not (args.data / "ecbplus").is_dir():
+        print(f"error: no labelled data in {args.data} (pass --data)", file=sys.stderr)
+        return 1
+    if args.speed:
+        return speed(args)
+    if args.incremental:
+        return incremental(args)
+    return quality(args)
+
+
 if __name__ == "__main__":
+    os.environ.setdefault("PYTHONHASHSEED", "0")
     raise SystemExit(main())

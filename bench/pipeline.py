@@ -28,9 +28,8 @@ def build_corpus(data: Path, out: Path) -> dict[str, str]:
     """Write the corpus JSONL; return gold story labels (id -> label) where known."""
     gold: dict[str, str] = {}
     with open(out, "w", encoding="utf-8") as handle:
-        for path in sorted((data / "zyte-text").glob("*.txt")):
-            handle.write(json.dumps({"id": "zyte-" + path.stem[:16],
-                                     "text": path.read_text(encoding="utf-8")}) + "\n")
+        handle.writelines(json.dumps({"id": "zyte-" + path.stem[:16],
+                                     "text": path.read_text(encoding="utf-8")}) + "\n" for path in sorted((data / "zyte-text").glob("*.txt")))
         for line in open(data / "ecbplus" / "ecbplus_docs.jsonl", encoding="utf-8"):
             doc = json.loads(line)
             handle.write(json.dumps({"id": doc["doc_id"],

@@ -230,6 +230,9 @@ def test_unknown_language_and_empty_article() -> None:
         {"idf_floor_zipf": 8.0},
         {"topic_threshold": 0.0},
         {"lead_half_words": -1},
+        {"key_max_zipf": 0.0},
+        {"split_min_size": 0},
+        {"split_common_share": 0.1, "split_rare_share": 0.2},
     ],
 )
 def test_bad_options_are_refused(settings: dict[str, float]) -> None:
@@ -285,3 +288,28 @@ def test_dated_keys_meet_within_the_window_and_names_meet_undated() -> None:
     shared = set(candidate_keys(first)) & set(candidate_keys(undated))
     assert shared and all("@" not in key for key in shared)  # met through rare names
     assert cluster({"a": first, "b": undated}) == [("a", "b")]
+
+
+def lookalike_articles() -> tuple[dict[str, StoryFeatures], dict[str, str]]:
+    features: dict[str, StoryFeatures] = {}
+    gold: dict[str, str] = {}
+    path = FIXTURES / "stories" / "ecbplus_lookalike.jsonl"
+    for line in path.read_text(encoding="utf-8").splitlines():
+        doc = json.loads(line)
+        article = Article(id=doc["doc_id"], title=doc["title"], paragraphs=(doc["text"],))
+        features[doc["doc_id"]] = story_features(article)
+        gold[doc["doc_id"]] = doc["subtopic"]
+    return features, gold
+
+
+@pytest.mark.parametrize("topic", ["10", "35"])
+def test_same_actor_look_alike_events_are_split(topic: str) -> None:
+    """Two events of one kind (two teams' offers to Teixeira; two Chargers' DUI arrests)."""
+    features, gold = lookalike_articles()
+    mine = {i: f for i, f in features.items() if i.startswith(f"{topic}_")}
+    expected: dict[str, list[str]] = defaultdict(list)
+    for i in sorted(mine):
+        expected[gold[i]].append(i)
+    assert cluster(mine) == sorted(tuple(v) for v in expected.values())
+    # Without the look-alike split test, average link alone merges the two events.
+    assert len(cluster(mine, (), StoryOptions(split_min_size=10_000))) == 1

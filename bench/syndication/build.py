@@ -59,7 +59,9 @@ class Built:
 
 # --- reading the real parts ----------------------------------------------------------------------
 
-_SENTENCE = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"'\u201d\u2019)]))\s+(?=[\"'\u201c\u2018(]?[A-Z0-9])")
+_SENTENCE = re.compile(
+    r"(?:(?<=[.!?])|(?<=[.!?][\"'\u201d\u2019)]))\s+(?=[\"'\u201c\u2018(]?[A-Z0-9])"
+)
 
 
 def split_sentences(text: str) -> list[str]:
@@ -89,15 +91,29 @@ def load_sources(data: Path) -> list[Source]:
         sents = split_sentences(doc["text"])
         paragraphs = [" ".join(sents[i : i + 3]) for i in range(0, len(sents), 3)]
         sources.append(
-            Source(f"ecb:{doc['doc_id']}", _headline(doc["title"]), paragraphs, f"ecb:{doc['subtopic']}")
+            Source(
+                f"ecb:{doc['doc_id']}",
+                _headline(doc["title"]),
+                paragraphs,
+                f"ecb:{doc['subtopic']}",
+            )
         )
-    for line in (data / "multinews-dev" / "clusters.jsonl").read_text(encoding="utf-8").splitlines():
+    for line in (
+        (data / "multinews-dev" / "clusters.jsonl").read_text(encoding="utf-8").splitlines()
+    ):
         story = json.loads(line)
         for k, doc in enumerate(story["docs"]):
             paragraphs = [p.strip() for p in doc.split("\n") if p.strip()]
             if paragraphs:
                 head = split_sentences(paragraphs[0])[0]
-                sources.append(Source(f"mn:{story['id'][:12]}:{k}", _headline(head), paragraphs, f"mn:{story['id']}"))
+                sources.append(
+                    Source(
+                        f"mn:{story['id'][:12]}:{k}",
+                        _headline(head),
+                        paragraphs,
+                        f"mn:{story['id']}",
+                    )
+                )
     for gold in sorted((data / "zyte-text" / "gold").glob("*.txt")):
         lines = [x.strip() for x in gold.read_text(encoding="utf-8").splitlines() if x.strip()]
         if len(lines) > 1:
@@ -169,7 +185,14 @@ ADDED_LINES = [
     "Check back for updates on this developing story.",
 ]
 AGENCIES = ["The Associated Press", "Reuters", "AFP", "Bloomberg", "dpa"]
-INSERTED = ["ADVERTISEMENT", "Advertisement", "Story continues below advertisement", "Read more: {teaser}", "RELATED: {teaser}", "Continue reading below"]
+INSERTED = [
+    "ADVERTISEMENT",
+    "Advertisement",
+    "Story continues below advertisement",
+    "Read more: {teaser}",
+    "RELATED: {teaser}",
+    "Continue reading below",
+]
 
 
 def straight_to_curly(text: str) -> str:
@@ -179,7 +202,13 @@ def straight_to_curly(text: str) -> str:
 
 
 def curly_to_straight(text: str) -> str:
-    for curly, plain in (("\u201c", '"'), ("\u201d", '"'), ("\u2018", "'"), ("\u2019", "'"), ("\u2014", "-")):
+    for curly, plain in (
+        ("\u201c", '"'),
+        ("\u201d", '"'),
+        ("\u2018", "'"),
+        ("\u2019", "'"),
+        ("\u2014", "-"),
+    ):
         text = text.replace(curly, plain)
     return text
 
@@ -210,7 +239,9 @@ def new_headline(headline: str, rng: random.Random) -> str:
     return " ".join(words)
 
 
-def republish(source: Source, rng: random.Random, teasers: Sequence[str], strength: float) -> tuple[str, list[str], list[str]]:
+def republish(
+    source: Source, rng: random.Random, teasers: Sequence[str], strength: float
+) -> tuple[str, list[str], list[str]]:
     """One syndicated copy: ``(headline, paragraphs, edits)``.
 
     Truncation is the most common wire edit; the others come with their own chances. ``strength``
@@ -234,7 +265,9 @@ def republish(source: Source, rng: random.Random, teasers: Sequence[str], streng
         edits.append("dropped")
     if rng.random() < 0.25 * strength:
         line = rng.choice(ADDED_LINES).format(agency=agency, year=rng.randint(2009, 2020))
-        paragraphs.insert(rng.choice([len(paragraphs), rng.randrange(1, len(paragraphs) + 1)]), line)
+        paragraphs.insert(
+            rng.choice([len(paragraphs), rng.randrange(1, len(paragraphs) + 1)]), line
+        )
         edits.append("added")
     if rng.random() < 0.2 * strength and len(paragraphs) > 2:
         k = rng.randrange(len(paragraphs) - 1)
@@ -257,7 +290,9 @@ def republish(source: Source, rng: random.Random, teasers: Sequence[str], streng
         headline = convert(headline)
         edits.append("quotes")
     if rng.random() < 0.3 * strength and paragraphs:
-        paragraphs[0] = f"{rng.choice(['WASHINGTON', 'LONDON', 'NEW YORK', 'PARIS'])} ({agency.split()[-1]}) \u2014 {paragraphs[0]}"
+        paragraphs[0] = (
+            f"{rng.choice(['WASHINGTON', 'LONDON', 'NEW YORK', 'PARIS'])} ({agency.split()[-1]}) \u2014 {paragraphs[0]}"
+        )
         edits.append("dateline")
     if rng.random() < 0.4 * strength:
         for _ in range(rng.randint(1, 3)):
@@ -306,14 +341,25 @@ def build(sources: list[Source], sites: list[Site], seed: int, strength: float =
             site = order[rng.choices(range(len(sites)), weights)[0]]
             if site not in chosen or len(chosen) >= len(sites):
                 chosen.append(site)
-        for number, ((headline, paragraphs, edits), site_index) in enumerate(zip(versions, chosen, strict=True)):
+        for number, ((headline, paragraphs, edits), site_index) in enumerate(
+            zip(versions, chosen, strict=True)
+        ):
             site = sites[site_index]
             before, after = _page_chrome(site, rng)
             page_id = "p" + hashlib.sha1(f"{seed}:{family}:{number}".encode()).hexdigest()[:12]
             lines = [*before, headline, *paragraphs, *after]
             built.pages.append({"id": page_id, "text": "\n".join(lines), "site": site.name})
             built.bodies.append({"id": page_id, "paragraphs": [headline, *paragraphs]})
-            built.gold.append({"id": page_id, "family": family, "source": source.key, "topic": source.topic, "site": site.name, "edits": edits})
+            built.gold.append(
+                {
+                    "id": page_id,
+                    "family": family,
+                    "source": source.key,
+                    "topic": source.topic,
+                    "site": site.name,
+                    "edits": edits,
+                }
+            )
     # Pages in a shuffled order: nothing may depend on families arriving together.
     order_pages = list(range(len(built.pages)))
     rng.shuffle(order_pages)
@@ -326,7 +372,9 @@ def build(sources: list[Source], sites: list[Site], seed: int, strength: float =
 # --- the speed corpus ----------------------------------------------------------------------------
 
 
-def grow(sources: list[Source], pages: int, seed: int, page_bytes: int = 6200) -> list[dict[str, object]]:
+def grow(
+    sources: list[Source], pages: int, seed: int, page_bytes: int = 6200
+) -> list[dict[str, object]]:
     """``pages`` bodies of about ``page_bytes`` grown from the real articles, with copies.
 
     A new article is real sentences drawn from the whole pool with a third of their words
@@ -349,7 +397,9 @@ def grow(sources: list[Source], pages: int, seed: int, page_bytes: int = 6200) -
             sents = []
             for _ in range(rng.randint(1, 3)):
                 words = rng.choice(pool).split()
-                sents.append(" ".join(w if rng.random() > 0.33 else rng.choice(vocabulary) for w in words))
+                sents.append(
+                    " ".join(w if rng.random() > 0.33 else rng.choice(vocabulary) for w in words)
+                )
             paragraph = " ".join(sents)
             paragraphs.append(paragraph)
             size += len(paragraph) + 2
@@ -358,7 +408,13 @@ def grow(sources: list[Source], pages: int, seed: int, page_bytes: int = 6200) -
         versions += [republish(source, rng, teasers, 1.0) for _ in range(_copies_count(rng))]
         for number, (headline, body, _) in enumerate(versions):
             if len(out) < pages:
-                out.append({"id": f"g{family:07d}-{number}", "paragraphs": [headline, *body], "family": family})
+                out.append(
+                    {
+                        "id": f"g{family:07d}-{number}",
+                        "paragraphs": [headline, *body],
+                        "family": family,
+                    }
+                )
         family += 1
     rng.shuffle(out)
     return out
@@ -367,10 +423,14 @@ def grow(sources: list[Source], pages: int, seed: int, page_bytes: int = 6200) -
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out", type=Path, help="folder to write (outside the repository)")
-    parser.add_argument("--data", type=Path, default=Path(__file__).resolve().parents[3] / "shared" / "data")
+    parser.add_argument(
+        "--data", type=Path, default=Path(__file__).resolve().parents[3] / "shared" / "data"
+    )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--strength", type=float, default=1.0, help="scale of the edit chances")
-    parser.add_argument("--speed", type=int, default=0, help="write the N-page speed corpus instead")
+    parser.add_argument(
+        "--speed", type=int, default=0, help="write the N-page speed corpus instead"
+    )
     args = parser.parse_args(argv)
     if not (args.data / "ecbplus").is_dir() or not (args.data / "zyte-text").is_dir():
         print(f"error: no labelled data in {args.data} (pass --data)", file=sys.stderr)
@@ -391,7 +451,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             for row in rows:
                 handle.write(json.dumps(row, ensure_ascii=False) + "\n")
     families = {g["family"] for g in built.gold}
-    manifest = {"format": FORMAT, "seed": args.seed, "strength": args.strength, "pages": len(built.pages), "sources": len(sources), "families": len(families), "sites": len(sites)}
+    manifest = {
+        "format": FORMAT,
+        "seed": args.seed,
+        "strength": args.strength,
+        "pages": len(built.pages),
+        "sources": len(sources),
+        "families": len(families),
+        "sites": len(sites),
+    }
     (args.out / "manifest.json").write_text(json.dumps(manifest, indent=1) + "\n", encoding="utf-8")
     print(json.dumps(manifest))
     return 0

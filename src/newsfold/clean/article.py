@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from newsfold.clean.lines import BAD, GOOD, STAMP, Line, demote_repeated, read_lines, select
+from newsfold.clean.lines import BAD, GOOD, STAMP, Line, demote_repeated, read_lines
 from newsfold.clean.metadata import (
     credit_line,
     date_from_url,
@@ -19,6 +19,7 @@ from newsfold.clean.metadata import (
     url_words,
 )
 from newsfold.clean.options import CleanOptions
+from newsfold.clean.runs import select
 from newsfold.clean.site import SiteLines
 from newsfold.clean.vocabulary import chrome_hits
 from newsfold.models import Article, Page
@@ -252,10 +253,16 @@ def _header_anchor(lines: list[Line], slug: frozenset[str]) -> tuple[int, float]
     the byline-date pattern further down the page; only the first counts). -1 when none.
     """
     best, best_overlap = -1, 0.0
-    for position, line in enumerate(lines):
-        overlap = _slug_overlap(line, slug)
-        if overlap > best_overlap:
-            best, best_overlap = position, overlap
+    if slug:
+        seen: dict[str, float] = {}  # menus repeat: each distinct line is scored once
+        for position, line in enumerate(lines):
+            if line.words < 3 or line.words > 30 or line.kind == GOOD:
+                continue
+            overlap = seen.get(line.text)
+            if overlap is None:
+                overlap = seen[line.text] = _slug_overlap(line, slug)
+            if overlap > best_overlap:
+                best, best_overlap = position, overlap
     if best >= 0 and best_overlap >= _SLUG_MATCH:
         return _first_paragraph_under(lines, best), _SLUG_ANCHOR_SHARE
     for position, line in enumerate(lines):

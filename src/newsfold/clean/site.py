@@ -33,12 +33,12 @@ from newsfold.text import normalise
 
 
 def line_key(line: str) -> int:
-    """The key of one line: xxh64 of its normalised form (case, spaces, quotes folded).
+    """The key of one line: xxh3-64 of its normalised form (case, spaces, quotes folded).
 
     >>> line_key("  Sign up for our  newsletter ") == line_key("sign up for our newsletter")
     True
     """
-    return xxhash.xxh64_intdigest(normalise(line).encode("utf-8"))
+    return xxhash.xxh3_64_intdigest(normalise(line).encode("utf-8"))
 
 
 def page_line_keys(text: str, *, max_lines: int = 20_000) -> frozenset[int]:

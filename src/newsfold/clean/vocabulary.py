@@ -230,7 +230,7 @@ def chrome_hits(lowered: str, *, sentence: bool, words: int = 0) -> int:
 # Headings that open a list of other stories: the article does not continue past them.
 TEASER_HEADING = re.compile(
     r"^\W*(?:related(?: articles?| stories| news| posts| content| coverage| links)?|read (?:more|next|also)|"
-    r"more (?:stories|news|from|on|in|like this|articles)|most (?:read|popular|viewed|shared)|"
+    r"more (?:stories|news|like this|articles|(?:from|on|in|about)(?: [\w.'-]+){0,3})|explore further|most (?:read|popular|viewed|shared)|"
     r"you (?:may|might) (?:also )?(?:like|enjoy|be interested)|recommended(?: for you)?|"
     r"trending(?: now)?|popular|also (?:read|see|on)|see also|top stories|latest(?: news)?|"
     r"editor'?s picks|what to read next|lesen sie (?:auch|mehr)|mehr zum thema|"
@@ -434,6 +434,7 @@ CAPTION_START = re.compile(
 HEADING_FIRST_WORDS = frozenset(
     [
         "related",
+        "explore",
         "read",
         "more",
         "most",

@@ -6,7 +6,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from newsfold.copies.shingles import KEY_MASK, mix64
+from newsfold.copies.reader import KEY_MASK
+from newsfold.copies.tokens import mix64
 
 # Multiplier that spreads the band index over the key so equal rows in two bands never collide.
 _BAND_SALT = np.uint64(0xD6E8FEB86659FD93)

@@ -131,7 +131,9 @@ def segment_digests(hashes: np.ndarray, lengths: np.ndarray) -> np.ndarray:
         return mix64(sums + lengths.astype(np.uint64)) & KEY_MASK
 
 
-def _ends_like_sentence(data: np.ndarray, line_ends: np.ndarray, line_starts: np.ndarray) -> np.ndarray:
+def _ends_like_sentence(
+    data: np.ndarray, line_ends: np.ndarray, line_starts: np.ndarray
+) -> np.ndarray:
     """Per line: is its last character, after closing quotes and brackets, . ! or ?"""
     at = line_ends - 1
     for _ in range(4):
@@ -157,11 +159,15 @@ def read_chunk(bodies: Sequence[Sequence[str]], size: int, text_words: int) -> C
     if text_words > 0:
         line_ends = np.append(np.flatnonzero(folded == 10), len(folded)) if len(blobs) else EMPTY
         line_starts = np.concatenate(([0], line_ends[:-1] + 1)) if len(line_ends) else line_ends
-        sentence = _ends_like_sentence(folded, line_ends.astype(np.int64), line_starts.astype(np.int64))
+        sentence = _ends_like_sentence(
+            folded, line_ends.astype(np.int64), line_starts.astype(np.int64)
+        )
         text = (paragraph_lengths >= LONG_PARAGRAPH_WORDS) | (
             (paragraph_lengths >= text_words) & sentence
         )
-        counted = np.bincount(owner, weights=np.where(text, paragraph_lengths, 0), minlength=len(bodies))
+        counted = np.bincount(
+            owner, weights=np.where(text, paragraph_lengths, 0), minlength=len(bodies)
+        )
         text |= (counted < size)[owner]
     else:
         text = np.ones(len(paragraph_lengths), dtype=bool)
@@ -170,7 +176,9 @@ def read_chunk(bodies: Sequence[Sequence[str]], size: int, text_words: int) -> C
         owner, weights=np.where(text, paragraph_lengths, 0), minlength=len(bodies)
     ).astype(np.int64)
     grams, gram_owner = segment_grams(text_hashes, text_lengths, size)
-    body_lengths = np.bincount(owner, weights=paragraph_lengths, minlength=len(bodies)).astype(np.int64)
+    body_lengths = np.bincount(owner, weights=paragraph_lengths, minlength=len(bodies)).astype(
+        np.int64
+    )
     return Chunk(
         words=words,
         paragraph_lengths=paragraph_lengths,

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import xxhash
 
-from newsfold.copies.reader import Chunk, read_chunk
+from newsfold.copies.reader import Chunk, read_chunk, segment_grams
 from newsfold.copies.tokens import mix64
 
 # The polynomial base: an odd 64-bit constant (from the golden ratio).
@@ -27,6 +27,7 @@ KEY_MASK = np.uint64((1 << 63) - 1)
 _PARAGRAPH_TAG = np.uint64(0x5A5A_0000_0000_0001)
 
 EMPTY = np.zeros(0, dtype=np.uint64)
+
 
 def word_hashes(tokens: Sequence[str], vocabulary: dict[str, int] | None = None) -> np.ndarray:
     """xxh3-64 of each token, as a uint64 array in token order.
@@ -144,9 +145,14 @@ class Body:
         """
         table = self._paragraph_tables.get(size)
         if table is None:
-            values, offsets = segment_shingles(self.words, self.paragraph_lengths, size)
-            sizes = np.diff(offsets)
-            owners = np.repeat(np.arange(len(sizes), dtype=np.int64), sizes)
+            grams, owner = segment_grams(self.words, self.paragraph_lengths, size)
+            # One lexsort and a neighbour comparison instead of a unique per paragraph.
+            order = np.lexsort((grams, owner))
+            grams, owner = grams[order], owner[order]
+            fresh = np.ones(len(grams), dtype=bool)
+            fresh[1:] = (grams[1:] != grams[:-1]) | (owner[1:] != owner[:-1])
+            values, owners = grams[fresh], owner[fresh]
+            sizes = np.bincount(owners, minlength=len(self.paragraph_lengths)).astype(np.int64)
             table = (values, owners, sizes)
             self._paragraph_tables[size] = table
         return table

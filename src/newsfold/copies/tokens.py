@@ -65,6 +65,10 @@ for _char, _target in _FOLDS.items():
         _FOLD2[_code[1]] = _target
     elif len(_code) == 3 and _code[0] == 0xE2:
         _FOLD3[(_code[1] << 8) | _code[2]] = _target
+# Every byte but the UTF-8 lead bytes of those scripts (E0 for Thai, E3-ED for kana to Hangul,
+# EF for CJK compatibility): deleting them is a cheap test on bytes (about 2 us for a page)
+# before the exact one on characters (about 35 us).
+_NOT_NO_SPACE_LEAD = bytes(sorted(set(range(256)) - {0xE0, 0xEF, *range(0xE3, 0xEE)}))
 _NO_SPACE_SCRIPT = re.compile(
     r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af\u0e00-\u0e7f]"
 )
@@ -96,9 +100,10 @@ def encode_body(paragraphs: Sequence[str]) -> bytes:
         text = "\n".join(p.replace("\n", " ") for p in paragraphs)
     if text.isascii():
         return text.encode("ascii")
-    if _NO_SPACE_SCRIPT.search(text):
-        text = "\n".join(" ".join(words(p)) for p in text.split("\n"))
-    return text.encode("utf-8")
+    data = text.encode("utf-8")
+    if data.translate(None, _NOT_NO_SPACE_LEAD) and _NO_SPACE_SCRIPT.search(text):
+        data = "\n".join(" ".join(words(p)) for p in text.split("\n")).encode("utf-8")
+    return data
 
 
 def fold_bytes(data: np.ndarray) -> np.ndarray:
@@ -136,7 +141,9 @@ def fold_bytes(data: np.ndarray) -> np.ndarray:
     return data[keep] if not keep.all() else data
 
 
-def tokenise(blobs: Sequence[bytes], joined: bytes | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def tokenise(
+    blobs: Sequence[bytes], joined: bytes | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Word hashes of encoded bodies: ``(hashes, words_per_line, folded)``.
 
     ``hashes`` holds every word of every blob in order; ``words_per_line`` the word count of each

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
@@ -17,14 +18,16 @@ from newsfold.digest.align import (
 )
 from newsfold.digest.compress import compress
 from newsfold.digest.entities import extract_entities
-from newsfold.digest.headline import choose_headline, lead_sentence
+from newsfold.digest.headline import choose_headline, lead_index
 from newsfold.digest.options import DigestOptions
 from newsfold.digest.quotes import extract_quotes
 from newsfold.digest.select import article_relevance, is_debris, reading_order, select_summary
 from newsfold.digest.sources import relate_sources
-from newsfold.models import Article, CopyGroup, Digest, SourcedSentence
-from newsfold.text import words
+from newsfold.models import Article, CopyGroup, Digest, Quote, SourcedSentence
+from newsfold.text import fold, normalise, words
 
+# A sentence that is nothing but a quotation (after fold, all quotation marks are '"').
+_BARE_QUOTE = re.compile(r'^"[^"]+"[.!?]?$')
 # A sentence shorter than this is a fragment ("Polls.", "All of them.") rather than a fact.
 _MIN_FACT_WORDS = 4
 # Paraphrase search skips words in over 20% of a story's sentences or in over 100 of them:
@@ -79,6 +82,22 @@ def _compressed(unit: Unit) -> Unit:
     if text == unit.text:
         return unit
     return replace(unit, text=text, tokens=tuple(words(text)))
+
+
+def _with_speaker(text: str, quotes: Sequence[Quote]) -> str:
+    """A sentence that is only a quotation, prefixed with its speaker when the story names one.
+
+    Out of its article a bare quotation ('"Polls. Most of them."') does not say who speaks;
+    dropping such sentences instead cost 0.8 ROUGE-2 on multinews-dev (news summaries quote).
+    """
+    folded = fold(text).strip()
+    if not _BARE_QUOTE.match(folded):
+        return text
+    key = normalise(folded.strip('".!? '))
+    for quote in quotes:
+        if quote.speaker and key and (key in normalise(quote.text) or normalise(quote.text) in key):
+            return f"{quote.speaker}: {text}"
+    return text
 
 
 def _event_date(dates: Sequence[str]) -> str | None:
@@ -157,16 +176,19 @@ def build_digest(
     relevance = article_relevance(units, matches, source_key)
     short = [_compressed(unit) for unit in units]
     ranked = select_summary(short, vectors, source_key, relevance, options) if units else []
-    picked = reading_order(ranked, short)
-    summary_sentences = [SourcedSentence(short[i].text, carriers_of(i)) for i in picked]
+    lead = lead_index(ranked, short)
+    picked = reading_order(ranked, short, lead)
+    quotes = extract_quotes(ordered, options.min_quote_words)
+    summary_sentences = [
+        SourcedSentence(_with_speaker(short[i].text, quotes), carriers_of(i)) for i in picked
+    ]
     summary = " ".join(s.text for s in summary_sentences)
 
-    # Without titles, the headline is cut from the summary's most important sentence.
-    lead = lead_sentence(ranked, short)
-    quotes = extract_quotes(ordered, options.min_quote_words)
+    # Without titles, the headline is cut from the sentence leading the summary.
+    lead_text = short[lead].text if lead is not None else (units[0].text if units else "")
     dates = sorted(a.published for a in ordered if a.published)
     return Digest(
-        headline=choose_headline(ordered, source_key, lead),
+        headline=choose_headline(ordered, source_key, lead_text),
         summary=summary,
         summary_sentences=tuple(summary_sentences),
         common=tuple(common),

@@ -131,12 +131,17 @@ def _strip(span: str, lower_words: frozenset[str]) -> tuple[str, bool]:
     return " ".join(tokens), titled
 
 
+def _is_organisation_token(name: str) -> bool:
+    """A news agency or credit ("Reuters", "AP") or a short acronym that is not a country's."""
+    return name in _CREDIT_WORDS or (
+        " " not in name and name.isupper() and 2 <= len(name) <= 6 and name not in _PLACE_ACRONYMS
+    )
+
+
 def _votes(name: str, titled: bool, before: str, after: str, at_start: bool) -> Iterable[str]:
     tokens = name.split()
     folded = {t.casefold() for t in tokens}
-    if folded & _ORG_WORDS or (
-        len(tokens) == 1 and name.isupper() and 3 <= len(name) <= 6 and name not in _PLACE_ACRONYMS
-    ):
+    if folded & _ORG_WORDS or _is_organisation_token(name):
         yield "organisations"
         return
     if name in _PLACE_ACRONYMS or folded & _PLACE_WORDS:
@@ -171,7 +176,8 @@ def extract_entities(
     mentions: Counter[str] = Counter()
     votes: dict[str, Counter[str]] = defaultdict(Counter)
     for quote in quotes:
-        if quote.speaker:
+        # An agency or an acronym quoted ("AP", "Netflix said" stays) speaks for an organisation.
+        if quote.speaker and not _is_organisation_token(quote.speaker):
             votes[quote.speaker]["people"] += 2
     for article in articles:
         for paragraph in article.paragraphs:

@@ -23,6 +23,20 @@ _MIN_TITLE_WORDS = 3
 _MAX_TITLE_WORDS = 25
 # A line of dialogue ("Keilar: \"You say ...\"") or a dateline caption ("FILE - In this ...").
 _SPEAKER_LINE = re.compile(r"^(?:[A-Z][\w'.-]*(?: [A-Z][\w'.-]*){0,2}: [\"']|FILE\b|PHOTO\b)")
+# A byline or source line taken for a title: "Source: TODAY By A. Pawlowski".
+_BYLINE = re.compile(r"\bSource:|\bBy [A-Z][\w.]* ?[A-Z]|^By\b")
+# A second sentence (a caption's credit: "... in 2014. Alistair Barr for The Wall Street
+# Journal") or a clock time ("September 6, 2011 1:45 p.m.: ...") marks a caption or a live-blog
+# entry, not a title.
+_SECOND_SENTENCE = re.compile(r"[a-z0-9)][.!?] +[A-Z]")
+_CLOCK = re.compile(r"\b\d{1,2}:\d{2}\b")
+# A live-blog or correction note: "Update, 21 April: ...", "Correction: ...".
+_UPDATE = re.compile(r"^(?:update|updated|correction|editor's note|clarification)\b", re.IGNORECASE)
+# Half of a title's words of four letters or more must occur in its article.
+_BODY_CHECK_LETTERS = 4
+_BODY_SHARE = 0.5
+# Bullets and rules around a title on a flat page.
+_TITLE_FURNITURE = " *\u2022/|#>-\u2013\u2014=_~"
 # The headline of a story without titles is cut from one of its first few summary sentences.
 _LEAD_CHOICES = 4
 # Headlines run 6-14 words (news sites cap them near 70 characters): a sentence cut to a
@@ -114,28 +128,56 @@ def headline_from_sentence(sentence: str) -> str:
     return text[:1].upper() + text[1:] if text else text
 
 
-def lead_sentence(ranked: Sequence[int], units: Sequence[Unit]) -> str:
-    """The sentence to cut a headline from: among the summary's most important sentences, the
-    earliest in its article that quotes no one (a quotation makes a poor headline).
+def lead_index(ranked: Sequence[int], units: Sequence[Unit]) -> int | None:
+    """The sentence that leads the summary and gives a headline when no source has a title.
 
-    ``ranked`` indexes ``units`` most important first.
+    Among the summary's few most important sentences (``ranked`` indexes ``units``, most
+    important first), the earliest in its article that quotes no one: news puts the event in
+    its first sentences, and a quotation makes a poor headline.
     """
     top = list(ranked[:_LEAD_CHOICES])
-    plain = [i for i in top if '"' not in fold(units[i].text)] or top
+    plain = [
+        i
+        for i in top
+        if '"' not in fold(units[i].text)
+        and not _CLOCK.search(units[i].text)
+        and not _UPDATE.match(units[i].text)
+    ] or top
     if not plain:
-        return units[0].text if units else ""
-    return units[min(plain, key=lambda i: (units[i].index, top.index(i)))].text
+        return None
+    return min(plain, key=lambda i: (units[i].index, top.index(i)))
 
 
-def _reads_like_title(title: str) -> bool:
-    """Whether a page's title can head the story (not a caption, teaser or dialogue line)."""
-    count = len(title.split())
-    text = fold(title).strip()
+def _title_text(title: str) -> str:
+    """A page title without the bullets and rules a flat page leaves around it, nor a final stop."""
+    text = " ".join(title.split()).strip(_TITLE_FURNITURE)
+    return text[:-1] if text.endswith(".") and not text.endswith("..") else text
+
+
+def _reads_like_title(title: str, body: str) -> bool:
+    """Whether a page's title can head the story (not a caption, byline, teaser or dialogue).
+
+    A title is one sentence starting with a capital or a digit, without a clock time, and most
+    of its longer words occur in its article's ``body`` (a caption or a site's chrome taken for
+    the title does not: "× Close What is the Tomatometer®?").
+    """
+    text = fold(_title_text(title))
+    tokens = text.split()
+    if not tokens or not (text[0].isupper() or text[0].isdigit() or text[0] in "\"'"):
+        return False
+    long_words = {w for w in words(text) if len(w) >= _BODY_CHECK_LETTERS}
+    body_words = set(words(body))
+    if long_words and len(long_words & body_words) < _BODY_SHARE * len(long_words):
+        return False
     return (
-        _MIN_TITLE_WORDS <= count <= _MAX_TITLE_WORDS
+        _MIN_TITLE_WORDS <= len(tokens) <= _MAX_TITLE_WORDS
+        and not _SECOND_SENTENCE.search(text)
+        and not _CLOCK.search(text)
         and not is_debris(text)
         and not text.endswith(("...", ")"))
         and not _SPEAKER_LINE.match(text)
+        and not _BYLINE.search(text)
+        and tokens[-1].casefold().strip(_EDGE) not in _TRAILING
     )
 
 
@@ -144,14 +186,19 @@ def choose_headline(articles: Sequence[Article], source_key: Mapping[str, str], 
 
     Without any title, a headline cut from ``lead`` (the summary's most central sentence).
     """
-    titled = [a for a in articles if a.title and _reads_like_title(a.title)]
+    titled = [
+        a
+        for a in articles
+        if a.title and _reads_like_title(a.title, " ".join((a.standfirst or "", *a.paragraphs)))
+    ]
+    title_of = {a.id: _title_text(a.title or "") for a in titled}
     if not titled:
         return headline_from_sentence(lead) if lead else ""
     vocabulary = {a.id: set(words(" ".join([a.title or "", *a.paragraphs]))) for a in articles}
-    same_title = Counter(normalise(a.title or "") for a in titled)
+    same_title = Counter(normalise(title_of[a.id]) for a in titled)
 
     def coverage(article: Article) -> float:
-        tokens = words(article.title or "")
+        tokens = words(title_of[article.id])
         others = [o for o in articles if source_key[o.id] != source_key[article.id]]
         if not tokens or not others:
             return 0.0
@@ -162,10 +209,10 @@ def choose_headline(articles: Sequence[Article], source_key: Mapping[str, str], 
     best = min(
         titled,
         key=lambda a: (
-            -same_title[normalise(a.title or "")],
+            -same_title[normalise(title_of[a.id])],
             -coverage(a),
-            len(a.title or ""),
+            len(title_of[a.id]),
             a.id,
         ),
     )
-    return (best.title or "").strip()
+    return title_of[best.id]

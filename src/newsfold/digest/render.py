@@ -71,6 +71,16 @@ def _span(digest: Digest) -> str:
     return "; ".join(parts) or "date unknown"
 
 
+def _paragraphs(sentences: Sequence[SourcedSentence]) -> list[list[SourcedSentence]]:
+    """The summary cut into paragraphs where the article it is taken from changes."""
+    blocks: list[list[SourcedSentence]] = []
+    for sentence in sentences:
+        if not blocks or blocks[-1][-1].articles[:1] != sentence.articles[:1]:
+            blocks.append([])
+        blocks[-1].append(sentence)
+    return blocks
+
+
 def _source_label(source: Source) -> str:
     return " - ".join(x for x in (source.site, source.published, source.title) if x)
 
@@ -92,11 +102,10 @@ def render_markdown(story: Story) -> str:
     lines.append(f"*{_md(_byline(digest))}; story {_md(story.id)}*")
     lines += ["", "## Summary", ""]
     if digest.summary_sentences:
-        lines.append(
-            " ".join(
-                f"{_md(s.text)} {_cite(s.articles, numbers)}" for s in digest.summary_sentences
-            )
-        )
+        for block in _paragraphs(digest.summary_sentences):
+            lines.append(" ".join(f"{_md(s.text)} {_cite(s.articles, numbers)}" for s in block))
+            lines.append("")
+        lines.pop()
     else:
         lines.append(_md(digest.summary) or "(no summary)")
     lines += ["", "## Sources", ""]
@@ -181,9 +190,15 @@ def render_html(story: Story) -> str:
     """The digest as one self-contained HTML page (inline style, no scripts), all text escaped."""
     digest = _digest(story)
     numbers = _numbers(digest)
-    summary = " ".join(
-        f"{_e(s.text)}{_html_cite(s.articles, numbers)}" for s in digest.summary_sentences
-    ) or _e(digest.summary)
+    summary = (
+        "".join(
+            '<p class="summary">'
+            + " ".join(f"{_e(s.text)}{_html_cite(s.articles, numbers)}" for s in block)
+            + "</p>"
+            for block in _paragraphs(digest.summary_sentences)
+        )
+        or f'<p class="summary">{_e(digest.summary)}</p>'
+    )
     parts = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
@@ -193,7 +208,7 @@ def render_html(story: Story) -> str:
         f"<h1>{_e(digest.headline)}</h1>",
         f'<p class="meta">{_e(_byline(digest))}</p>',
         "<h2>Summary</h2>",
-        f'<p class="summary">{summary}</p>',
+        summary,
     ]
     if digest.common:
         parts += [

@@ -2,9 +2,10 @@
 
 Pipeline position: after copies, before digest. Articles become ``StoryFeatures`` (weighted terms
 from a fixed frequency table, names, numbers, dates), candidates come from an inverted index of a
-few strong terms per article, ``linked`` decides each candidate pair, and ``cluster`` takes the
-connected components (copy groups joining as a unit) refined by average link. ``topics_from_stories``
-groups the stories into broader topics with the same kernels over story centroids.
+few rare, strong terms per article (time-slotted when the date is known), ``linked`` decides each
+candidate pair, and ``cluster`` takes the connected components (copy groups joining as a unit)
+refined by average link with a look-alike split test. ``topics_from_stories`` groups the stories
+into broader topics with the same kernels over story centroids.
 """
 
 from newsfold.stories.cluster import (

@@ -9,7 +9,7 @@ arrive and re-runs ``stories_from_links`` on the touched components gets the bat
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 import numpy as np
@@ -66,8 +66,9 @@ def refine(
     Single-link components chain: A~B and B~C can join two look-alike events through one
     ambiguous article. Average link merges two groups only when their members are similar on
     average (at least ``threshold``) and, with ``cohesion_ratio``, when that average reaches the
-    given share of the looser group's internal average. The result depends on the member set
-    alone. Deterministic: units in sorted order, ties broken by the first maximum. Cost: the
+    given share of the looser group's internal average; and two groups of two look-alike events
+    (each with a strong term most of its members name and few of the other's do, see
+    ``_look_alike_events``) do not merge. The result depends on the member set alone. Deterministic: units in sorted order, ties broken by the first maximum. Cost: the
     pairwise similarity of the members, then O(k^2) per merge; fine for components of hundreds.
     """
     options = options or StoryOptions()
@@ -98,12 +99,17 @@ def refine(
     for x in range(k):
         score[x, :] = _merge_scores(x, sums, sizes, inner, alive, options)
     score[:, :] = np.minimum(score, score.T)  # the same value both ways; guards float noise
+    strongest = {m: _strongest_terms(features.get(m), options) for m in members}
     while True:
         flat = int(np.argmax(score))
         x, y = divmod(flat, k)
         if score[x, y] < 0:
             break
         x, y = min(x, y), max(x, y)
+        if _look_alike_events(merged[x], merged[y], strongest, options):
+            # Blocked until one of the two groups changes (its scores are then recomputed).
+            score[x, y] = score[y, x] = -1.0
+            continue
         inner[x] += inner[y] + sums[x, y]
         merged[x].extend(merged[y])
         merged[y] = []
@@ -121,6 +127,45 @@ def refine(
         score[x, :] = _merge_scores(x, sums, sizes, inner, alive, options)
         score[:, x] = score[x, :]
     return sorted(tuple(sorted(g)) for g in merged if g)
+
+
+def _strongest_terms(features: StoryFeatures | None, options: StoryOptions) -> frozenset[str]:
+    if features is None:
+        return frozenset()
+    return frozenset(term for term, _ in features.terms[: options.split_terms])
+
+
+def _look_alike_events(
+    first: Sequence[str],
+    second: Sequence[str],
+    strongest: Mapping[str, frozenset[str]],
+    options: StoryOptions,
+) -> bool:
+    """Are two groups two look-alike events: each with a strong term the other lacks?
+
+    Two write-ups of one event share its main actors; two events of one kind (the Angels' and
+    the Red Sox's offers to one player, two DUI arrests of two Chargers players) share the kind
+    and differ in one actor that most of each group names among its strongest terms and almost
+    none of the other does. Only groups of ``split_min_size`` or more are tested: a share over
+    fewer articles is noise.
+    """
+    if min(len(first), len(second)) < options.split_min_size:
+        return False
+    first_counts = Counter(t for m in first for t in strongest.get(m, ()))
+    second_counts = Counter(t for m in second for t in strongest.get(m, ()))
+    return _has_own_term(first_counts, len(first), second_counts, len(second), options) and (
+        _has_own_term(second_counts, len(second), first_counts, len(first), options)
+    )
+
+
+def _has_own_term(
+    mine: Counter[str], my_size: int, other: Counter[str], other_size: int, options: StoryOptions
+) -> bool:
+    return any(
+        count >= options.split_common_share * my_size
+        and other.get(term, 0) <= options.split_rare_share * other_size
+        for term, count in mine.items()
+    )
 
 
 def _merge_scores(

@@ -11,7 +11,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
@@ -22,7 +22,6 @@ from newsfold.text import fold, sentences, words
 
 # A token with its case kept: letters/digits of any script, inner apostrophes or hyphens.
 _TOKEN = re.compile(r"\w+(?:['\u2019\-]\w+)*")
-_DIGIT = re.compile(r"\d")
 # Scripts written without spaces, where ``text.words`` gives one token per character.
 _UNSPACED = re.compile(
     r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af\u0e00-\u0e7f]"
@@ -74,6 +73,26 @@ class StoryFeatures:
     dates: tuple[str, ...] = ()
     published: str | None = None
     lang: str | None = None
+    # Look-up tables of ``terms`` / ``entities``, built on first use by ``term_map`` /
+    # ``entity_map``: a pair decision then intersects two dicts instead of building one.
+    _term_map: dict[str, float] | None = field(default=None, init=False, repr=False, compare=False)
+    _entity_map: dict[str, float] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
+
+    def term_map(self) -> dict[str, float]:
+        """``terms`` as a dict (built once per object; do not modify it)."""
+        if self._term_map is None:
+            object.__setattr__(self, "_term_map", dict(self.terms))
+        assert self._term_map is not None
+        return self._term_map
+
+    def entity_map(self) -> dict[str, float]:
+        """``entities`` as a dict (built once per object; do not modify it)."""
+        if self._entity_map is None:
+            object.__setattr__(self, "_entity_map", dict(self.entities))
+        assert self._entity_map is not None
+        return self._entity_map
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -256,7 +275,7 @@ def _saturated(count: float) -> float:
 
 
 def _is_capitalised(token: str) -> bool:
-    return token[0].isupper() and not _DIGIT.search(token[:1])
+    return token[0].isupper()  # a digit is never upper case
 
 
 def _numbers_and_dates(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:

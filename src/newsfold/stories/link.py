@@ -18,10 +18,15 @@ from newsfold.stories.options import StoryOptions
 
 # See candidate_keys: strong terms rarer than this are keyed without a time slot as well.
 _TIMELESS_KEY_ZIPF = 3.0
+# An article whose strongest terms are all common keys this many of them anyway.
+_FALLBACK_KEYS = 3
 
 
 def candidate_keys(features: StoryFeatures, options: StoryOptions | None = None) -> list[str]:
     """Inverted-index keys: the article's strongest terms (at most ``keys_per_article``).
+
+    Only terms rarer than ``key_max_zipf`` are keys ("police", "fire", "arrested" are not): a
+    common word's posting list grows with the store and brings only look-alike candidates.
 
     Two write-ups of one event name the same rare things (people, places, the unusual word of
     the event), and those rank high in both; sharing one key is enough to be compared.
@@ -40,11 +45,18 @@ def candidate_keys(features: StoryFeatures, options: StoryOptions | None = None)
     every decision made from them, are the same whatever the arrival order.
     """
     options = options or StoryOptions()
-    strongest = [term for term, _ in features.terms[: options.keys_per_article]]
+    languages = languages_of(features.lang, options)
+    strongest: list[str] = []
+    for term, _ in features.terms:
+        if zipf(term, languages) < options.key_max_zipf:
+            strongest.append(term)
+            if len(strongest) == options.keys_per_article:
+                break
+    if not strongest:  # only common words: the few strongest of them, or it meets no one
+        strongest = [term for term, _ in features.terms[:_FALLBACK_KEYS]]
     slot = _slot(features.published, options.window_days)
     if slot is None:
         return sorted(f"t:{term}" for term in strongest)
-    languages = languages_of(features.lang, options)
     keys: set[str] = set()
     for term in strongest:
         keys.add(f"t:{term}@{slot}")
@@ -64,13 +76,11 @@ def _slot(published: str | None, window_days: int) -> int | None:
         return None
 
 
-def _cosine(a: tuple[tuple[str, float], ...], b: tuple[tuple[str, float], ...]) -> float:
+def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
     if not a or not b:
         return 0.0
-    if len(a) > len(b):
-        a, b = b, a
-    other = dict(b)
-    return min(1.0, sum(w * other.get(t, 0.0) for t, w in a))
+    # fsum is exact, so the result does not depend on the set's iteration order.
+    return min(1.0, math.fsum(a[t] * b[t] for t in a.keys() & b.keys()))
 
 
 def _number_overlap(a: tuple[str, ...], b: tuple[str, ...]) -> float:
@@ -83,11 +93,11 @@ def _number_overlap(a: tuple[str, ...], b: tuple[str, ...]) -> float:
 def similarity(a: StoryFeatures, b: StoryFeatures, options: StoryOptions | None = None) -> float:
     """Weighted mix of term cosine, entity cosine and number overlap, in [0, 1]; symmetric."""
     options = options or StoryOptions()
-    parts = [(options.term_weight, _cosine(a.terms, b.terms))]
+    parts = [(options.term_weight, _cosine(a.term_map(), b.term_map()))]
     # A part that one side cannot have (no capitalised names in its script, no numbers) is left
     # out of the mix rather than counted as a disagreement.
     if a.entities and b.entities:
-        parts.append((options.entity_weight, _cosine(a.entities, b.entities)))
+        parts.append((options.entity_weight, _cosine(a.entity_map(), b.entity_map())))
     if a.numbers and b.numbers:
         parts.append((options.number_weight, _number_overlap(a.numbers, b.numbers)))
     total = sum(w for w, _ in parts)
