@@ -27,6 +27,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from itertools import combinations
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -318,7 +319,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 1
-    overrides: dict[str, object] = {}
+    overrides: dict[str, Any] = {}
     if args.threshold is not None:
         overrides["threshold"] = args.threshold
     if args.no_refine:

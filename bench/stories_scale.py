@@ -182,7 +182,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"articles/s (median of 3; first pass {len(articles) / timings[0]:,.0f}/s, word-weight "
         f"memo cold)"
     )
-    link_module.zipf = synthetic_zipf  # type: ignore[assignment]
+    link_module.zipf = synthetic_zipf  # type: ignore[attr-defined,assignment]
     stream = Stream(bases, options, args.per_day, args.rename_zipf)
     for size in args.sizes:
         run(stream, size, args.arrivals, options)

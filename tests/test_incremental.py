@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import random
 from pathlib import Path
 
@@ -113,3 +114,33 @@ def test_split_keeps_the_id_with_the_larger_part() -> None:
     previous = {m: "s1" for m in "abcde"}
     ids, retired = assign_ids([("a", "b"), ("c", "d", "e")], previous, "s")
     assert ids["c"] == "s1" and ids["a"] != "s1" and retired == {}
+
+
+BLURB = ("Officials in the region said on Monday that the talks would continue over the "
+         "coming months, and that several questions about trade and security remained open "
+         "after the latest round of meetings in the capital.")
+
+
+def _site_page(page_id: str, source: str) -> Page:
+    """A real article body wrapped in one site's chrome, with a prose-like boilerplate blurb."""
+    lines = (SEEDS / source).read_text(encoding="utf-8").splitlines()
+    label = json.loads((SEEDS / "expected.json").read_text(encoding="utf-8"))["pages"][source]
+    body = "\n\n".join(lines[n - 1] for n in label["body_lines"])
+    text = f"Home | World | Business\n\nHeadline of {page_id}\n\n{body}\n\n{BLURB}\n\nShare this"
+    return Page(id=page_id, text=text, site="daily.example")
+
+
+def test_same_site_chrome_is_dropped_once_the_site_has_pages() -> None:
+    pages = [_site_page(f"p{n}", SEED_IDS[n]) for n in range(3)]
+    alone = Index(Store(":memory:"))
+    alone.add(pages[:1])
+    (record,) = alone.article_records()
+    assert BLURB in record["body"]  # one page alone: the blurb reads like a paragraph
+    together = Index(Store(":memory:"))
+    together.add(pages)
+    for record in together.article_records():
+        assert record["body"] and BLURB not in record["body"], record["id"]
+    # the counts live in the store: a later page of the site is cleaned with them
+    together.add([_site_page("p3", SEED_IDS[0])])
+    later = {r["id"]: r for r in together.article_records()}["p3"]
+    assert later["body"] and BLURB not in later["body"]

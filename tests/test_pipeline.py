@@ -151,11 +151,11 @@ def test_a_failing_batch_loses_nothing_already_committed(tmp_path: Path, monkeyp
     calls = {"n": 0}
     real = index._article
 
-    def explode(page: Page) -> Any:
+    def explode(page: Page, *rest: Any) -> Any:
         calls["n"] += 1
         if calls["n"] == 2:
             raise RuntimeError("simulated crash")
-        return real(page)
+        return real(page, *rest)
 
     monkeypatch.setattr(index, "_article", explode)
     with pytest.raises(RuntimeError):

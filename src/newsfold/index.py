@@ -23,7 +23,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from itertools import islice
 from typing import Any
 
-from .clean import clean_page
+from .clean import SiteLines, SiteLineStats, clean_page
 from .config import Settings
 from .copies import CopyIndex, UnionFind
 from .digest import build_digest
@@ -126,18 +126,45 @@ class Index:
             if not batch:
                 break
             with self.store.batch():
+                site_lines = self._count_site_lines(batch)
                 for item in batch:
                     if isinstance(item, Skip):
                         report.pages_read += 1
                         report.skip(item)
                     else:
-                        self._add_page(item, report)
+                        self._add_page(item, report, site_lines)
             if progress is not None:
                 progress(len(batch))
         self.rebuild(report)
         return report
 
-    def _add_page(self, page: Page, report: RunReport) -> None:
+    def _count_site_lines(self, batch: Sequence[Page | Skip]) -> SiteLines | None:
+        """Count the batch's new text pages per site, add the stored counts, store the sum.
+
+        The view a page is cleaned with holds every page of its site stored before plus the
+        pages of its own batch, so a site's chrome is recognised once the site has a few pages
+        (``CleanOptions.site_min_pages``). Pages cleaned before their site had enough pages are
+        not cleaned again: the one place where arrival order can change a result.
+        """
+        if not self.settings.runs("clean"):
+            return None
+        fresh = SiteLineStats()
+        for item in batch:
+            if (isinstance(item, Page) and item.site and item.text is not None
+                    and self.store.page_hash(item.id) is None):
+                fresh.update(item.site, item.text)
+        mine = fresh.view()
+        if not mine.pages:
+            return None
+        total = SiteLineStats()
+        for site, pages in mine.pages.items():
+            stored_pages, stored_counts = self.store.site_counts(site, mine.counts[site].keys())
+            total.add_counts(site, stored_pages, stored_counts)
+            total.add_counts(site, pages, mine.counts[site])
+            self.store.add_site_counts(site, pages, mine.counts[site])
+        return total.view()
+
+    def _add_page(self, page: Page, report: RunReport, site_lines: SiteLines | None = None) -> None:
         report.pages_read += 1
         digest = content_hash(page)
         stored = self.store.page_hash(page.id)
@@ -151,7 +178,7 @@ class Index:
                 )
             return
         with report.timed("clean"):
-            article = self._article(page)
+            article = self._article(page, site_lines)
         self.store.put_page(page, digest)
         self.store.put_article(article)
         report.pages_kept += 1
@@ -172,9 +199,9 @@ class Index:
             with report.timed("stories"):
                 self._link_story(article, report)
 
-    def _article(self, page: Page) -> Article:
+    def _article(self, page: Page, site_lines: SiteLines | None = None) -> Article:
         if self.settings.runs("clean"):
-            return clean_page(page, self.settings.clean)
+            return clean_page(page, self.settings.clean, site_stats=site_lines)
         return Article(
             id=page.id, paragraphs=raw_paragraphs(page), site=page.site, url=page.url,
             fetched_at=page.fetched_at,

@@ -1,8 +1,9 @@
 """Copy detection: pages that carry the same text, found by MinHash-LSH and verified exactly.
 
-Pure kernels (shingles, MinHash, banding, exact comparison, paragraph alignment, union-find)
-and two drivers over them that give the same pairs: ``find_copies`` for a batch and
-``CopyIndex`` for pages arriving one at a time.
+Pure kernels (byte tokeniser, shingles, one-permutation MinHash, banding, exact comparison,
+paragraph alignment, union-find, site repeated lines) and two drivers over them that give the
+same groups: ``find_copies`` for a batch (read in vectorised chunks) and ``CopyIndex`` for pages
+arriving one at a time.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from newsfold.copies.shingles import (
     read_body,
     segment_shingles,
 )
+from newsfold.copies.sitelines import repeated_lines, strip_site_chrome
 from newsfold.copies.stage import CopyResult, find_copies, group_pairs
 from newsfold.copies.unionfind import UnionFind
 from newsfold.copies.verify import compare, is_copy
@@ -54,6 +56,8 @@ __all__ = [
     "paragraph_keys",
     "read_bodies",
     "read_body",
+    "repeated_lines",
     "segment_shingles",
+    "strip_site_chrome",
     "verify",
 ]

@@ -17,8 +17,10 @@ class CopyOptions:
         choice for near-duplicate news (Broder 1997; text-dedup); on the seed pages 000/001 it
         gives 0.58 resemblance between the two copies and almost nothing against 004.
     num_perm:
-        MinHash permutations. The estimate's standard error is about sqrt(J(1-J)/num_perm):
-        0.044 at J=0.5 with 128. More permutations cost time linearly.
+        MinHash values per signature: the bins of one-permutation MinHash
+        (``fingerprint.one_permutation_signatures``). The estimate's standard error is about
+        sqrt(J(1-J)/num_perm): 0.044 at J=0.5 with 128. Signing costs the same for any count
+        (one pass over the shingles); banding and storage grow with it.
     bands, rows_per_band:
         LSH banding: two pages become candidates when one band of ``rows_per_band`` MinHash values
         agrees entirely. The chance at resemblance J is 1-(1-J^r)^b, steepest near

@@ -63,6 +63,11 @@ CREATE TABLE IF NOT EXISTS stories (id TEXT PRIMARY KEY, members_hash TEXT NOT N
 -- articles whose groups and stories must be recomputed (written in the same transaction as the
 -- edges that touched them, so a crash between ingest and rebuild loses no work)
 CREATE TABLE IF NOT EXISTS pending (article TEXT PRIMARY KEY) WITHOUT ROWID;
+-- per site: how many pages were counted, and on how many of them each line (key) appeared;
+-- lines on many pages of one site are its chrome (clean.site)
+CREATE TABLE IF NOT EXISTS site_pages (site TEXT PRIMARY KEY, pages INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS site_lines (site TEXT NOT NULL, key INTEGER NOT NULL,
+    pages INTEGER NOT NULL, PRIMARY KEY (site, key)) WITHOUT ROWID;
 -- ids of stories and copy groups that merged into another: old id -> surviving id
 CREATE TABLE IF NOT EXISTS aliases (old TEXT PRIMARY KEY, survivor TEXT NOT NULL) WITHOUT ROWID;
 """
@@ -289,6 +294,37 @@ class Store:
 
     def story_links(self) -> list[tuple[str, str]]:
         return [(r[0], r[1]) for r in self._db.execute("SELECT a, b FROM story_links ORDER BY a, b")]
+
+    # -- site line counts (same-site chrome) ---------------------------------------------------
+
+    def site_counts(
+        self, site: str, keys: Collection[int]
+    ) -> tuple[int, dict[int, int]]:
+        """Pages counted for ``site`` and, for the given line keys, the pages holding each."""
+        row = self._db.execute("SELECT pages FROM site_pages WHERE site=?", (site,)).fetchone()
+        counts: dict[int, int] = {}
+        signed = _signed(sorted(keys))
+        for chunk in _chunks(signed):
+            marks = ",".join("?" * len(chunk))
+            for key, pages in self._db.execute(
+                f"SELECT key, pages FROM site_lines WHERE site=? AND key IN ({marks})",
+                (site, *chunk),
+            ):
+                counts[int(np.int64(key).view(np.uint64))] = int(pages)
+        return (0 if row is None else int(row[0])), counts
+
+    def add_site_counts(self, site: str, pages: int, counts: Mapping[int, int]) -> None:
+        self._db.execute(
+            "INSERT INTO site_pages VALUES (?, ?) ON CONFLICT(site) DO UPDATE"
+            " SET pages = pages + excluded.pages",
+            (site, pages),
+        )
+        keys = sorted(counts)
+        self._db.executemany(
+            "INSERT INTO site_lines VALUES (?, ?, ?) ON CONFLICT(site, key) DO UPDATE"
+            " SET pages = pages + excluded.pages",
+            [(site, key, counts[k]) for key, k in zip(_signed(keys), keys)],
+        )
 
     # -- derived: assignments and stories -------------------------------------------------------
 
