@@ -108,3 +108,16 @@ def test_real_process_reads_stdin(tmp_path: Path, seed_dir: Path) -> None:
     assert bad.returncode == 1
     assert bad.stderr.decode().strip().startswith("error:")
     assert "Traceback" not in bad.stderr.decode()
+
+
+def test_topics_group_stories(tmp_path: Path) -> None:
+    db = str(tmp_path / "news.db")
+    assert invoke("ingest", str(EXAMPLES), "--db", db)[0] == 0
+    code, out, _ = invoke("stories", "--db", db, "--topics", "--json")
+    assert code == 0
+    records = [json.loads(x) for x in out.splitlines()]
+    assert all(r["topic"] and r["topic"].startswith("t") for r in records)
+    # every story is in exactly one topic, and unrelated events are not one topic
+    assert len({r["topic"] for r in records}) >= 2
+    code, out, _ = invoke("stories", "--db", db, "--topics")
+    assert code == 0 and out.startswith("topic t")

@@ -74,6 +74,7 @@ def test_seed_copies_and_story(seed_run: Any) -> None:
     assert sorted(story["articles"]) == sorted(SEED_IDS)
     assert story["copy_groups"] == [sorted(SEED_IDS[:2])]
     assert story["headline"]
+    assert story["topic"] and a["topic"] == b["topic"] == c["topic"] == story["topic"]
     assert isinstance(story["digest"]["summary"], str) and story["digest"]["summary"]
 
 

@@ -81,8 +81,12 @@ def run(
 
 def write_outputs(index: Index, out: Path, report: RunReport) -> None:
     """The output contract of DESIGN.md; written to temporary names then renamed into place."""
-    stories = index.story_records() if index.settings.runs("stories") else []
-    _write_jsonl(out / "articles.jsonl", index.article_records())
+    stories = index.story_records(with_topics=True) if index.settings.runs("stories") else []
+    topic_of = {s["id"]: s.get("topic") for s in stories}
+    articles = (
+        {**record, "topic": topic_of.get(record["story"])} for record in index.article_records()
+    )
+    _write_jsonl(out / "articles.jsonl", articles)
     _write_jsonl(out / "stories.jsonl", (_story_out(s) for s in stories))
     _write_json(out / "report.json", report.to_dict())
 
@@ -91,6 +95,7 @@ def _story_out(record: dict[str, Any]) -> dict[str, Any]:
     return {
         "id": record["id"],
         "headline": record.get("headline"),
+        "topic": record.get("topic"),
         "articles": record["articles"],
         "copy_groups": record.get("copy_groups", []),
         "first_published": record.get("first_published"),

@@ -130,19 +130,28 @@ def ingest_command(inputs: tuple[str, ...], stages: tuple[str, ...] | None, quie
 
 @main.command("stories")
 @click.option("--json", "as_json", is_flag=True, help="One JSON record per story.")
+@click.option("--topics", "by_topic", is_flag=True,
+              help="Group the stories by topic (a broader subject spanning several events).")
 @db_option
 @config_option
 @handle_errors
-def stories_command(as_json: bool, db: str | None, config: str | None) -> None:
-    """List the stories in the store, newest first."""
+def stories_command(as_json: bool, by_topic: bool, db: str | None, config: str | None) -> None:
+    """List the stories in the store, newest first (grouped by topic with --topics)."""
     settings = _settings(config, db=db)
     _require_store(settings.db)
     index = open_index(settings.db, settings)
-    records = index.story_records()
+    records = index.story_records(with_topics=by_topic)
     index.store.close()
     if as_json:
         for record in records:
             click.echo(json.dumps(record, ensure_ascii=False))
+    elif by_topic:
+        topics: dict[str, list[dict[str, Any]]] = {}
+        for record in records:
+            topics.setdefault(record["topic"], []).append(record)
+        for topic_id, members in topics.items():
+            click.echo(f"topic {topic_id}: {len(members)} stor{'y' if len(members) == 1 else 'ies'}")
+            _print_stories(members, indent="  ")
     else:
         _print_stories(records)
 
@@ -203,16 +212,16 @@ def _require_store(db: str) -> None:
         raise NewsfoldError(f"no store at {db}: run 'newsfold ingest INPUT --db {db}' first")
 
 
-def _print_stories(records: list[dict[str, Any]]) -> None:
+def _print_stories(records: list[dict[str, Any]], indent: str = "") -> None:
     for record in records:
         n = len(record["articles"])
         groups = record.get("copy_groups") or []
         copies = f", {sum(len(g) for g in groups)} in {len(groups)} copy group(s)" if groups else ""
-        click.echo(f"{record['id']}  {n} article(s){copies}  {record.get('headline') or ''}")
+        click.echo(f"{indent}{record['id']}  {n} article(s){copies}  {record.get('headline') or ''}")
         digest = record.get("digest") or {}
         if digest.get("summary"):
             summary = digest["summary"]
-            click.echo("    " + (summary[:300] + "..." if len(summary) > 300 else summary))
+            click.echo(indent + "    " + (summary[:300] + "..." if len(summary) > 300 else summary))
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -38,6 +38,7 @@ from .stories import (
     linked,
     stories_from_links,
     story_features,
+    topics_from_stories,
 )
 
 ProgressHook = Callable[[int], None]
@@ -339,8 +340,26 @@ class Index:
             )
             yield record
 
-    def story_records(self) -> list[dict[str, Any]]:
-        return self.store.story_records()
+    def story_records(self, *, with_topics: bool = False) -> list[dict[str, Any]]:
+        """Stories as stored; ``with_topics`` adds each story's ``topic`` (a broader subject)."""
+        records = self.store.story_records()
+        if with_topics and records:
+            topic_of = self.topics(records)
+            for record in records:
+                record["topic"] = topic_of.get(record["id"])
+        return records
+
+    def topics(self, records: Sequence[dict[str, Any]] | None = None) -> dict[str, str]:
+        """Story id -> topic id: stories about one broader subject share a topic.
+
+        Computed from all stored stories when asked (topics are loose and span time, so they
+        are not kept up to date on every ingest); the id derives from the topic's first story.
+        """
+        records = self.store.story_records() if records is None else records
+        stories = {r["id"]: tuple(r["articles"]) for r in records}
+        features = self._stored_features({a for members in stories.values() for a in members})
+        topics = topics_from_stories(features, stories, self.settings.stories)
+        return {story: short_id("t", topic[0]) for topic in topics for story in topic}
 
 
 def _components(nodes: Sequence[str], edges: Iterable[tuple[str, str]]) -> list[tuple[str, ...]]:

@@ -224,13 +224,17 @@ def _slug_overlap(line: Line, slug: frozenset[str]) -> float:
     """Share of a headline-like line's words found in the URL slug (0 when not headline-like)."""
     if not slug or line.words < 3 or line.words > 30 or line.kind == GOOD:
         return 0.0
-    text = line.text
-    if text.isascii():
-        # Cheap test first: two slug words must at least be substrings of the line.
-        lowered = text.lower().replace("'", "")
-        if sum(1 for word in slug if word in lowered) < 2:
-            return 0.0
-    shared = len(_title_tokens(text) & slug)
+    # The line as _title_tokens spells it, built here so that the cheap test below runs on
+    # every line (bulleted and curly-quoted lines are not ASCII) and its tokens are reused.
+    lowered = line.text.lower().replace("'", "")
+    if not lowered.isascii():
+        lowered = lowered.replace("\u2019", "")
+        if not lowered.isascii():
+            lowered = fold_accents(lowered)
+    # Cheap test first: two slug words must at least be substrings of the line.
+    if sum(map(lowered.__contains__, slug)) < 2:
+        return 0.0
+    shared = len(slug.intersection(_TOKEN.findall(lowered)))
     if shared < 2:
         return 0.0
     # Share of the slug covered: a headline spells most of its slug, while a menu item or a

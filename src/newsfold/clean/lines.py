@@ -59,6 +59,10 @@ STAMP = 3  # a date or time line alone: chrome that costs more (comments, teaser
 BULLET_CHARS = frozenset("\u2022\u00b7\u25aa\u25cf\u25ba\u25b8\u2023\u2043*-")
 # Punctuation no classifier rule reads (read as spaces by the plain-line test of _features).
 _HARMLESS = re.compile("[&,'\u2019\u2018\"\u201c\u201d\\-\u2013\u2014|+]")
+# A character that makes a line not plain: not a word character, a space or harmless
+# punctuation, or a digit or "_" (word characters that are not letters). Finding one settles
+# the plain-line test of _line_features (its joined tokens cannot be all letters).
+_NOT_PLAIN = re.compile("[^\\w\\s&,'\u2019\u2018\"\u201c\u201d\\-\u2013\u2014|+]|[\\d_]")
 _INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
 _INVISIBLE_OR_SPACE = _INVISIBLE + " \t\r\n\f\v\u00a0\u3000"
 _BULLET_PREFIX = "\u2022\u00b7\u25aa\u25cf\u25ba\u25b8\u2023\u2043*- "
@@ -118,9 +122,11 @@ def _inner_punctuation(head: str) -> int:
     return sum(1 for ch in head if ch in _PUNCT)
 
 
-def _classify(head: str, words: int, terminal: bool) -> tuple[int, bool]:
-    """The class of one line (GOOD / SHORT / BAD / STAMP) and whether it opens a teaser list."""
-    lowered = head.lower()
+def _classify(head: str, lowered: str, words: int, terminal: bool) -> tuple[int, bool]:
+    """The class of one line (GOOD / SHORT / BAD / STAMP) and whether it opens a teaser list.
+
+    ``lowered`` is ``head.lower()``, computed once by the caller.
+    """
     if words <= 14:
         match = FIRST_WORD.match(lowered)
         first = match.group(1) if match else ""
@@ -194,7 +200,7 @@ def _is_item(head: str, kind: int) -> bool:
     for being a short bullet; a bullet holding chrome words is not an item)."""
     if kind == BAD:
         # Only the bullet rule leaves a BAD line an item: re-check that nothing else fired.
-        return bool(BULLET.match(head)) and _classify(head, 8, False)[0] != BAD
+        return bool(BULLET.match(head)) and _classify(head, head.lower(), 8, False)[0] != BAD
     if kind != SHORT:
         return False
     return bool(BULLET.match(head)) or "  " in head and bool(_TABLE_ROW.search(head))
@@ -204,8 +210,13 @@ def _may_head(lowered: str, words: int) -> bool:
     return bool((words <= 8 and TEASER_HEADING.match(lowered)) or COMMENT_HEADING.match(lowered))
 
 
-def _features(s: str, max_line_chars: int) -> tuple[int, bool, int, bool, bool]:
-    """(words, terminal, kind, heading, item) of one distinct stripped line."""
+# (words, kind, heading, terminal, item) of a line: the fields of Line after its number and
+# text, in Line's order, so that a Line is built by one tuple concatenation.
+_Features = tuple[int, int, bool, bool, bool]
+
+
+def _features(s: str, max_line_chars: int) -> _Features:
+    """(words, kind, heading, terminal, item) of one distinct stripped line."""
     if len(s) <= _MEMO_CHARS:
         return _short_features(s, max_line_chars)
     return _line_features(s, max_line_chars)
@@ -220,17 +231,21 @@ _MEMO_CHARS = 200
 
 
 @functools.lru_cache(maxsize=1 << 15)
-def _short_features(s: str, max_line_chars: int) -> tuple[int, bool, int, bool, bool]:
+def _short_features(s: str, max_line_chars: int) -> _Features:
     return _line_features(s, max_line_chars)
 
 
-def _line_features(s: str, max_line_chars: int) -> tuple[int, bool, int, bool, bool]:
+def _line_features(s: str, max_line_chars: int) -> _Features:
     head = s if len(s) <= max_line_chars else s[:max_line_chars]
     lowered = head.lower()
     bullet = len(lowered) > 2 and lowered[1] == " " and lowered[0] in BULLET_CHARS
-    tokens = _HARMLESS.sub(" ", lowered[2:] if bullet else lowered).split()
+    plain = lowered[2:] if bullet else lowered
+    # One regex scan rejects most lines that are not plain words (prose has a full stop, a
+    # date a digit) before the line is rewritten and split for the exact test below.
+    tokens = [] if _NOT_PLAIN.search(plain) else _HARMLESS.sub(" ", plain).split()
     if (
-        len(tokens) < 25
+        tokens
+        and len(tokens) < 25
         and "".join(tokens).isalpha()
         and (not tokens or tokens[0].isascii() or not _may_head(lowered, len(tokens)))
         and "  " not in head
@@ -246,13 +261,16 @@ def _line_features(s: str, max_line_chars: int) -> tuple[int, bool, int, bool, b
         # in other scripts are matched by pattern, not by word.
         words = _count_words(head)
         if bullet:
-            return words, False, BAD if words < 8 else SHORT, False, True
-        return words, False, SHORT, False, False
+            return words, BAD if words < 8 else SHORT, False, False, True
+        return words, SHORT, False, False, False
     words = _count_words(head)
     terminal = _ends_sentence(head)
-    kind, heading = _classify(head, words, terminal)
+    kind, heading = _classify(head, lowered, words, terminal)
     item = kind != GOOD and words < 40 and _is_item(head, kind)
-    return words, terminal, kind, heading, item
+    return words, kind, heading, terminal, item
+
+
+_new_line = tuple.__new__
 
 
 def read_lines(text: str, *, max_lines: int, max_line_chars: int) -> list[Line]:
@@ -260,19 +278,25 @@ def read_lines(text: str, *, max_lines: int, max_line_chars: int) -> list[Line]:
     raw = text.split("\n", max_lines)[:max_lines]
     out: list[Line] = []
     # Pages repeat their menus (header and footer): classify each distinct line once.
-    seen: dict[str, tuple[int, bool, int, bool, bool]] = {}
+    seen: dict[str, _Features] = {}
     for index, line in enumerate(raw):
         s = line.strip()
-        if s and (s[0] in _INVISIBLE or s[-1] in _INVISIBLE):
-            # Zero-width spaces and byte-order marks left by editors: a line of them is blank.
-            s = s.strip(_INVISIBLE_OR_SPACE)
         if not s:
             continue
+        if s[0] in _INVISIBLE or s[-1] in _INVISIBLE:
+            # Zero-width spaces and byte-order marks left by editors: a line of them is blank.
+            s = s.strip(_INVISIBLE_OR_SPACE)
+            if not s:
+                continue
         features = seen.get(s)
         if features is None:
-            features = seen[s] = _features(s, max_line_chars)
-        words, terminal, kind, heading, item = features
-        out.append(Line(index, s, words, kind, heading, terminal, item))
+            features = seen[s] = (
+                _short_features(s, max_line_chars)
+                if len(s) <= _MEMO_CHARS
+                else _line_features(s, max_line_chars)
+            )
+        # tuple.__new__ skips the NamedTuple constructor's Python frame (half the time).
+        out.append(_new_line(Line, (index, s, *features)))
     # A caption is often its image's alt text repeated on the next line: mark both copies.
     for i in range(1, len(out)):
         if (

@@ -420,9 +420,16 @@ def strip_site_name(title: str, url: str | None) -> str:
     return title[match_from:match_to].strip() or title
 
 
+# How much of the text py3langid reads. Its byte-by-byte walk is the clean stage's costliest
+# step, linear in the sample: 1,000 characters give the same language as 2,000 on every page
+# of zyte-text (181 pages, 10+ languages), the clean fixtures and 1,058 ecbplus and
+# multinews-dev documents (500 still did on the 181 pages), at half the cost (~0.6 -> ~0.3 ms).
+_LANGUAGE_SAMPLE = 1_000
+
+
 def detect_language(text: str) -> str | None:
     """ISO 639-1 code of ``text`` by py3langid (imported on first use), None for too little text."""
-    sample = text[:2000]
+    sample = text[:_LANGUAGE_SAMPLE]
     if len(sample.strip()) < 20:
         return None
     import py3langid  # lazy: the model loads on first use, not at import of newsfold

@@ -72,7 +72,9 @@ def explain(
 # more paragraphs and 40 words or more is an article of its own, not an edit: on the syndication
 # benchmark's raw pages, two articles of one site share the site's chrome above and below their
 # own text, and a page without an article (only chrome) sits inside every page of its site. A wire
-# edit drops or adds one paragraph at a time; a cut removes the end, which is not interior.
+# edit drops or adds one paragraph at a time; a cut removes the end, which is not interior. Once
+# each site's repeated lines are out (``sitelines``) the benchmark has no such pair left (the
+# rule changed no score there); it stays as the guard for pages whose site is unknown.
 GAP_PARAGRAPHS = 2
 GAP_WORDS = 40
 
