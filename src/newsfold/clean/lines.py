@@ -43,7 +43,7 @@ from newsfold.clean.vocabulary import (
     PLAIN_TRIGGERS,
     TEASER_HEADING,
     UNSPACED,
-    chrome_hits,
+    chrome_hits_reach,
     has_consent_word,
     is_stamp,
     may_be_byline,
@@ -54,6 +54,9 @@ GOOD = 2
 SHORT = 1
 BAD = 0
 STAMP = 3  # a date or time line alone: chrome that costs more (comments, teaser lists)
+# What _classify returns for a line that is BAD only by the short-bullet rule (read as BAD
+# everywhere else): whether a BAD bullet is a list item depends on which rule made it BAD.
+_BULLET_BAD = -1
 
 # Bullets the text renderer writes before list items (each followed by a space).
 BULLET_CHARS = frozenset("\u2022\u00b7\u25aa\u25cf\u25ba\u25b8\u2023\u2043*-")
@@ -128,29 +131,28 @@ def _classify(head: str, lowered: str, words: int, terminal: bool) -> tuple[int,
     ``lowered`` is ``head.lower()``, computed once by the caller.
     """
     if words <= 14:
-        match = FIRST_WORD.match(lowered)
+        match = FIRST_WORD.match(lowered)  # matches every string (both parts may be empty)
         first = match.group(1) if match else ""
         if first in HEADING_FIRST_WORDS or first.isdigit() or not first.isascii():
             if words <= 8 and TEASER_HEADING.match(lowered):
                 return BAD, True
             if COMMENT_HEADING.match(lowered):
                 return BAD, True
-    if words <= 8 and not terminal and "(@" not in head and is_stamp(lowered):
-        return STAMP, False
-    if (
-        words <= 10
-        and not terminal
-        and may_be_byline(lowered)
-        and parse_byline(head.lstrip("\u2022*- "))
-    ):
-        # A byline inside a run of text is a teaser's or a comment's: furniture, like a date.
-        return STAMP, False
-    if words <= 25 and not terminal and may_be_byline(lowered) and parse_date(head):
-        return STAMP, False  # "By HNN Staff | November 18, 2019 at 2:26 PM"
-    if words <= _SIGNED_WORDS and not terminal and _CLOCK.search(head) and parse_date(head):
-        # A date with a time of day: a comment's or a post's header ("Jane on September 12,
-        # 2018 at 4:47 pm said:"), furniture like a date line.
-        return STAMP, False
+    if not terminal and words <= 25:
+        # Stamps: dates, times and bylines standing (nearly) alone, never sentences.
+        byline = may_be_byline(lowered)
+        if words <= 8 and "(@" not in head and is_stamp(lowered):
+            return STAMP, False
+        if words <= 10 and byline and parse_byline(head.lstrip("\u2022*- ")):
+            # A byline inside a run of text is a teaser's or a comment's: furniture, like a
+            # date.
+            return STAMP, False
+        if byline and parse_date(head):
+            return STAMP, False  # "By HNN Staff | November 18, 2019 at 2:26 PM"
+        if words <= _SIGNED_WORDS and _CLOCK.search(head) and parse_date(head):
+            # A date with a time of day: a comment's or a post's header ("Jane on September
+            # 12, 2018 at 4:47 pm said:"), furniture like a date line.
+            return STAMP, False
     if words < 120 and may_credit_photo(lowered) and PHOTO_CREDIT.search(lowered):
         return BAD, False
     if words < 80 and ("\u00a9" in head or "credit:" in lowered) and FOOTER_CREDIT.search(lowered):
@@ -168,10 +170,12 @@ def _classify(head: str, lowered: str, words: int, terminal: bool) -> tuple[int,
         return BAD, False
     if words < 40:
         sentence = terminal and words >= 6
-        hits = chrome_hits(lowered, sentence=sentence, words=words)
-        if hits >= (2 if sentence and words >= 15 else 1):
+        need = 2 if sentence and words >= 15 else 1
+        if chrome_hits_reach(lowered, sentence=sentence, words=words, need=need):
             return BAD, False
-    elif words < 150 and chrome_hits(lowered, sentence=False, words=words) >= max(3, words // 15):
+    elif words < 150 and chrome_hits_reach(
+        lowered, sentence=False, words=words, need=max(3, words // 15)
+    ):
         # A block of chrome phrases long enough to pass for prose.
         return BAD, False
     if ":" in head[:20] and CAPTION_START.match(head):
@@ -180,8 +184,8 @@ def _classify(head: str, lowered: str, words: int, terminal: bool) -> tuple[int,
         return BAD, False
     if words <= 5 and AUTHOR_BOX.match(head):
         return BAD, True  # the article is over: an author's bio follows
-    if words < 8 and BULLET.match(head):
-        return BAD, False
+    if words < 8 and _is_bullet(head):
+        return _BULLET_BAD, False
     if terminal and words >= 8:
         return GOOD, False
     if words >= 25 and _inner_punctuation(head) >= max(2, words // 30):
@@ -200,10 +204,23 @@ def _is_item(head: str, kind: int) -> bool:
     for being a short bullet; a bullet holding chrome words is not an item)."""
     if kind == BAD:
         # Only the bullet rule leaves a BAD line an item: re-check that nothing else fired.
-        return bool(BULLET.match(head)) and _classify(head, head.lower(), 8, False)[0] != BAD
+        return _is_bullet(head) and _classify(head, head.lower(), 8, False)[0] not in (
+            BAD,
+            _BULLET_BAD,
+        )
     if kind != SHORT:
         return False
-    return bool(BULLET.match(head)) or "  " in head and bool(_TABLE_ROW.search(head))
+    return _is_bullet(head) or "  " in head and bool(_TABLE_ROW.search(head))
+
+
+# What BULLET can start with on a stripped line: a bullet, a dash or a (decimal) digit.
+_BULLET_FIRST = frozenset("\u2022\u00b7\u25aa\u25cf\u25ba\u25b8\u2023\u2043*-")
+
+
+def _is_bullet(head: str) -> bool:
+    """``BULLET.match(head)`` on a stripped, non-empty line, without the regex for most lines."""
+    first = head[0]
+    return (first in _BULLET_FIRST or first.isdecimal()) and BULLET.match(head) is not None
 
 
 def _may_head(lowered: str, words: int) -> bool:
@@ -266,6 +283,14 @@ def _line_features(s: str, max_line_chars: int) -> _Features:
     words = _count_words(head)
     terminal = _ends_sentence(head)
     kind, heading = _classify(head, lowered, words, terminal)
+    if not terminal and words <= 8 and kind in (BAD, _BULLET_BAD):
+        # _is_item would classify the line again as 8 words without a sentence end: for such
+        # a line every rule reads the same then, except the short-bullet rule (words < 8),
+        # which no longer fires, and the author-box rule (words <= 5), which never fires on
+        # a bullet. So the line is an item exactly when the short-bullet rule made it BAD.
+        return words, BAD, heading, terminal, kind == _BULLET_BAD
+    if kind == _BULLET_BAD:
+        kind = BAD
     item = kind != GOOD and words < 40 and _is_item(head, kind)
     return words, kind, heading, terminal, item
 
@@ -279,6 +304,8 @@ def read_lines(text: str, *, max_lines: int, max_line_chars: int) -> list[Line]:
     out: list[Line] = []
     # Pages repeat their menus (header and footer): classify each distinct line once.
     seen: dict[str, _Features] = {}
+    previous, previous_index = "", -2
+    long_prose: list[int] = []  # positions of gallery caption candidates
     for index, line in enumerate(raw):
         s = line.strip()
         if not s:
@@ -295,29 +322,33 @@ def read_lines(text: str, *, max_lines: int, max_line_chars: int) -> list[Line]:
                 if len(s) <= _MEMO_CHARS
                 else _line_features(s, max_line_chars)
             )
+        kind = features[1]
+        if index == previous_index + 1 and s == previous and kind != BAD:
+            # A caption is often its image's alt text repeated on the next line: the first
+            # copy is chrome (the second is marked by the next line when it repeats again).
+            out[-1] = out[-1]._replace(kind=BAD)
+        if kind == GOOD and len(s) > _CAPTION_MIN_CHARS:
+            long_prose.append(len(out))
         # tuple.__new__ skips the NamedTuple constructor's Python frame (half the time).
         out.append(_new_line(Line, (index, s, *features)))
-    # A caption is often its image's alt text repeated on the next line: mark both copies.
-    for i in range(1, len(out)):
-        if (
-            out[i].text == out[i - 1].text
-            and out[i].number == out[i - 1].number + 1
-            and out[i - 1].kind != BAD
-        ):
-            out[i - 1] = out[i - 1]._replace(kind=BAD)
-    _mark_gallery_captions(out)
+        previous, previous_index = s, index
+    if len(long_prose) >= _GALLERY_COPIES:
+        _mark_gallery_captions(out, long_prose)
     return out
 
 
-def _mark_gallery_captions(out: list[Line]) -> None:
+def _mark_gallery_captions(out: list[Line], candidates: list[int]) -> None:
     """A photo gallery prints one caption per photo, each a variation of the same sentence
     ("Esper, left, and Lich shake hands in Hanoi, ..."): ``_GALLERY_COPIES`` or more long
     prose lines opening with the same ``_CAPTION_PREFIX`` characters within
     ``_GALLERY_SPAN`` lines are captions. Two copies are not enough (a pull quote repeats a
-    paragraph once), nor are copies far apart (a recipe repeated for each meal plan)."""
+    paragraph once), nor are copies far apart (a recipe repeated for each meal plan).
+    ``candidates`` are the positions of the prose lines over ``_CAPTION_MIN_CHARS``
+    characters, in order (some may since have been made chrome as alt texts)."""
     where: dict[str, list[int]] = {}
-    for i, line in enumerate(out):
-        if line.kind == GOOD and len(line.text) > _CAPTION_MIN_CHARS:
+    for i in candidates:
+        line = out[i]
+        if line.kind == GOOD:
             key = line.text.lstrip(_BULLET_PREFIX)[:_CAPTION_PREFIX]
             where.setdefault(key, []).append(i)
     for positions in where.values():

@@ -246,6 +246,39 @@ def split_trailing_credit(paragraph: str) -> tuple[str | None, str]:
     return _canon_wire(name), paragraph[:cut].rstrip()
 
 
+# Characters that are not word characters (all of ASCII's, what ``\W`` matches there, and
+# common typographic ones): stripped from a line's ends before its first and last words are
+# compared with the credit patterns.
+_NON_WORD = "".join(c for c in map(chr, range(128)) if not c.isalnum() and c != "_") + (
+    "\u00a0\u2018\u2019\u201c\u201d\u00ab\u00bb\u2026\u2013\u2014\u2022\u00b7"
+)
+_WIRE_ENDS = tuple(sorted({w.lower() for w in _WIRES}))
+_REPORTING_STARTS = ("additional", "reporting", "writing", "editing", "compiled", "produced")
+
+
+def _may_be_credit(text: str) -> bool:
+    """False when a line can match neither credit pattern, decided without running them.
+
+    ``_CREDIT_LINE`` ends with a wire name, then at most a year after spaces, then non-word
+    characters; ``_REPORTING_LINE`` starts, after non-word characters, with one of
+    ``_REPORTING_STARTS``. Both ignore case, which is ``lower()`` on ASCII text: when the
+    words compared are not ASCII, the answer is True (run the patterns).
+    """
+    first = text.lstrip(_NON_WORD)[:10]
+    if not first.isascii() or first.lower().startswith(_REPORTING_STARTS):
+        return True
+    end = text.rstrip(_NON_WORD)[-30:]
+    if not end.isascii():
+        return True
+    if end[-4:].isdigit():
+        if len(end) < 6 or not end[-5].isspace():
+            return False
+        end = text.rstrip(_NON_WORD)[:-4].rstrip()[-30:]
+        if not end.isascii():
+            return True
+    return end.lower().endswith(_WIRE_ENDS)
+
+
 def credit_line(line: str) -> tuple[bool, str | None]:
     """Whether a whole line is a credit, and the wire it names.
 
@@ -258,6 +291,8 @@ def credit_line(line: str) -> tuple[bool, str | None]:
     """
     text = line.strip()
     if not text or len(text) > 300:
+        return False, None
+    if not _may_be_credit(text):
         return False, None
     match = _CREDIT_LINE.match(text)
     if match:

@@ -198,6 +198,38 @@ FOOTER_CREDIT = re.compile(r"\u00a9|\bcredit:\s*[\w .,&/'-]{1,60}$")
 WORD_RE = re.compile(r"\w+")
 
 
+def _phrase_keys(phrases: tuple[str, ...]) -> tuple[str, ...]:
+    """The phrases without those holding another ("sign up for" holds "sign up"): a line
+    holding none of these holds no chrome phrase. (Shorter keys, such as each phrase's first
+    word, are no use: "all ", "this " and "will " are in most paragraphs.)"""
+    keys = set(phrases)
+    return tuple(sorted(k for k in keys if not any(o != k and o in k for o in keys)))
+
+
+PHRASE_KEYS = _phrase_keys(CHROME_PHRASES)
+
+
+def chrome_hits_reach(lowered: str, *, sentence: bool, words: int, need: int) -> bool:
+    """``chrome_hits(lowered, sentence=sentence, words=words) >= need``, faster on prose.
+
+    On a long sentence only phrases, a caption's credit and CJK chrome words count, and on a
+    line of over 10 words weak words do not: without a phrase or a CJK chrome word such a
+    line holds at most one or two hits, which is settled without splitting it into words (the
+    costliest step of :func:`chrome_hits`, and prose is most of a page's text).
+    """
+    window = lowered[:600]
+    ceiling = 1  # the caption credit
+    if not (sentence and words >= 15):
+        ceiling += 1  # strong words
+    if not sentence and words <= 10:
+        ceiling += 1  # weak words
+    if ceiling < need and not any(map(window.__contains__, PHRASE_KEYS)):
+        head = window[:100]
+        if window.isascii() or not any(map(head.__contains__, CJK_CHROME)):
+            return False
+    return chrome_hits(lowered, sentence=sentence, words=words) >= need
+
+
 def chrome_hits(lowered: str, *, sentence: bool, words: int = 0) -> int:
     """How many kinds of chrome signal a lower-cased line holds.
 

@@ -11,25 +11,18 @@ after the clean stage from 0.038 to 0.978); counting a line from 2 pages gave th
 would also drop a story a site printed twice (an update at a new address), which is a copy.
 
 A batch sees every page, so the result does not depend on the order of the pages. Pages without
-a site are left as they are.
+a site are left as they are. Lines are keyed and counted as the clean stage counts them
+(``clean.site``: the same keys, the same per-site counts), so a store's counts serve both.
 """
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
 
-import xxhash
-
-from newsfold.text import normalise
+from newsfold.clean.site import SiteLineStats, line_key
 
 # A line on this many pages of one site is the site's chrome (see the module docstring).
 MIN_PAGES = 3
-
-
-def line_key(line: str) -> int:
-    """A 64-bit key of a line's normalised text (case, quotes, spacing folded)."""
-    return xxhash.xxh3_64_intdigest(normalise(line).encode("utf-8"))
 
 
 def repeated_lines(
@@ -45,13 +38,14 @@ def repeated_lines(
     """
     if min_pages < 2:
         raise ValueError(f"min_pages must be at least 2, got {min_pages!r}")
-    counts: dict[str, Counter[int]] = {}
+    stats = SiteLineStats()
     for site, paragraphs in pages:
         if site:
-            counts.setdefault(site, Counter()).update({line_key(p) for p in paragraphs})
+            stats.add_counts(site, 1, dict.fromkeys({line_key(p) for p in paragraphs}, 1))
+    view = stats.view()
     out: dict[str, set[int]] = {}
-    for site, counter in counts.items():
-        keys = {key for key, count in counter.items() if count >= min_pages}
+    for site in view.pages:
+        keys = set(view.repeated(site, min_pages=min_pages, min_share=0.0))
         if keys:
             out[site] = keys
     return out

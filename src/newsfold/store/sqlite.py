@@ -23,7 +23,7 @@ import numpy as np
 from ..errors import NotFoundError, StoreError
 from ..models import Article, CopyPair, Page, Story
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -36,6 +36,9 @@ CREATE TABLE IF NOT EXISTS pages (
     url TEXT, site TEXT, fetched_at TEXT
 );
 CREATE TABLE IF NOT EXISTS articles (id TEXT PRIMARY KEY, data TEXT NOT NULL);
+-- the text copies compares when it differs from the article body (its site's repeated lines
+-- removed); absent when the same
+CREATE TABLE IF NOT EXISTS copy_bodies (id TEXT PRIMARY KEY, data TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS signatures (
     id TEXT PRIMARY KEY, minhash BLOB NOT NULL, n_keys INTEGER NOT NULL
 );
@@ -206,7 +209,8 @@ class Store:
         return found[article_id]
 
     def count(self, table: str) -> int:
-        if table not in {"pages", "articles", "copy_pairs", "stories", "story_links"}:
+        if table not in {"pages", "articles", "copy_pairs", "stories", "story_links",
+                         "lsh_buckets", "signatures"}:
             raise ValueError(table)
         return int(self._db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])
 
@@ -225,7 +229,22 @@ class Store:
         return found
 
     def paragraphs(self, ids: Collection[str]) -> Mapping[str, Sequence[str]]:
-        return {key: article.paragraphs for key, article in self.articles(ids).items()}
+        bodies: dict[str, Sequence[str]] = {
+            key: article.paragraphs for key, article in self.articles(ids).items()
+        }
+        for key, data in self._select_in("SELECT id, data FROM copy_bodies WHERE id IN ({})", ids):
+            bodies[key] = tuple(json.loads(data))
+        return bodies
+
+    def put_paragraphs(self, doc_id: str, paragraphs: Sequence[str]) -> None:
+        """Keep the compared text of a page only when it is not its article's body."""
+        stored = self.articles([doc_id]).get(doc_id)
+        if stored is not None and tuple(paragraphs) == stored.paragraphs:
+            return
+        self._db.execute(
+            "INSERT OR REPLACE INTO copy_bodies VALUES (?, ?)",
+            (doc_id, json.dumps(list(paragraphs), ensure_ascii=False)),
+        )
 
     def put(self, doc_id: str, keys: Sequence[int], signature: np.ndarray) -> None:
         self._db.execute(

@@ -1,0 +1,198 @@
+"""The clean stage's fast paths give the answers of the slow tests they stand in for.
+
+The line classifier and the metadata readers skip regexes and tokenising when a cheap test
+proves them unneeded (a line without a phrase cannot reach three chrome hits, a line without a
+wire name at its end is no credit line, ...). Each shortcut is checked here against the plain
+computation on lines built from the words, marks and scripts the rules read, and on every
+line of the clean fixtures.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from newsfold.clean import article, lines, metadata, vocabulary
+from newsfold.clean.lines import BAD, GOOD, SHORT, Line
+from newsfold.clean.metadata import fold_accents, url_words
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+# Pieces of lines: chrome words and phrases, bylines, dates and times, wires, bullets, marks
+# the rules read, accented, curly-quoted and CJK text.
+_EXTRA = (
+    "By", "by", "Von", "Jane", "Doe", "said", "the", "minister", "Reuters", "AFP", "AP",
+    "(AFP)", "dpa", "Agence France-Presse", "Reporting", "reporting by", "Additional",
+    "Editing", "November", "18,", "2019", "12:30", "3.", "1)", "ago", "photo:", "Photo",
+    "(Photo", "image:", "Credit:", "\u00a9", "(c)", "copyright", "cookie", "Related",
+    "Read more", "Comments", "12 Comments", "About", "Subscribe", "\u2022", "-", "*", "\u00b7",
+    ".", "..", "\u2026", ":", "?", "!", ",", ";", "(", ")", "[", "]", "|", "/", "\u2019",
+    "\u201c", "\u201d", "\u00a0", "  ", "pr\u00e9sident", "Calend\u00e1rio", "\u00fcber",
+    "\u0444\u043e\u0442\u043e", "\u65b0\u95fb", "\u8bc4\u8bba", "\u30b3\u30e1\u30f3\u30c8",
+    "\u212a", "\u017f", "\u0130", "_", "x2", "\u00bd", "\u0663",
+)  # fmt: skip
+_PIECES = sorted(
+    set(vocabulary.CHROME_PHRASES)
+    | set(vocabulary.CJK_CHROME)
+    | set(sorted(vocabulary.STRONG_WORDS)[:12])
+    | set(sorted(vocabulary.WEAK_WORDS)[:12])
+    | set(metadata._WIRES)
+    | set(_EXTRA)
+)
+# Lines at the edges of the shortcuts: three chrome hits without a phrase (strong, weak and a
+# caption credit), a 9-word bullet that is a stamp at 8 words, credits by every wire.
+_EDGES = [
+    "photo: subscribe share",
+    "Image: Subscribe to share",
+    "(Photo subscribe share via getty)",
+    "\u2022 12:30 share the the the the the the",
+    "\u2022 12:30 share the the the the the",
+    "\u2022 November 18, 2019 share",
+    "- 1 of 4 share",
+    "1) Read more",
+    *(f"Story text {wire}" for wire in metadata._WIRES),
+    *(f"\u00a9 {wire} 2019." for wire in metadata._WIRES),
+    *(f"(Reporting by Jane Doe; {wire})" for wire in metadata._WIRES),
+]
+_SEPARATORS = st.sampled_from(["", " ", " ", " "])
+_LINE = st.lists(st.tuples(st.sampled_from(_PIECES), _SEPARATORS), min_size=1, max_size=30).map(
+    lambda parts: "".join(piece + sep for piece, sep in parts).strip()
+)
+
+
+def _fixture_lines() -> list[str]:
+    out = []
+    for path in sorted((FIXTURES / "clean").rglob("*.txt")) + sorted(
+        (FIXTURES / "seeds").glob("*.txt")
+    ):
+        for raw in path.read_text(encoding="utf-8").split("\n"):
+            s = raw.strip()
+            if s:
+                out.append(s)
+    return sorted(set(out))
+
+
+FIXTURE_LINES = _fixture_lines()
+
+
+# --- references: the computations the fast paths replace -------------------------------------
+
+
+def _reference_credit_line(line: str) -> tuple[bool, str | None]:
+    text = line.strip()
+    if not text or len(text) > 300:
+        return False, None
+    match = metadata._CREDIT_LINE.match(text)
+    if match:
+        return True, metadata._canon_wire(match.group(1))
+    if metadata._REPORTING_LINE.match(text):
+        return True, None
+    return False, None
+
+
+def _reference_item(head: str, kind: int) -> bool:
+    if kind == BAD:
+        again = lines._classify(head, head.lower(), 8, False)[0]
+        return bool(vocabulary.BULLET.match(head)) and again not in (BAD, lines._BULLET_BAD)
+    if kind != SHORT:
+        return False
+    return bool(vocabulary.BULLET.match(head)) or (
+        "  " in head and bool(lines._TABLE_ROW.search(head))
+    )
+
+
+def _reference_features(s: str, max_line_chars: int = 2000) -> tuple[int, int, bool, bool, bool]:
+    """_line_features as it read before its shortcuts (plain test by tokens, item by
+    classifying the line again)."""
+    head = s if len(s) <= max_line_chars else s[:max_line_chars]
+    lowered = head.lower()
+    bullet = len(lowered) > 2 and lowered[1] == " " and lowered[0] in lines.BULLET_CHARS
+    tokens = lines._HARMLESS.sub(" ", lowered[2:] if bullet else lowered).split()
+    if (
+        len(tokens) < 25
+        and "".join(tokens).isalpha()
+        and (not tokens or tokens[0].isascii() or not lines._may_head(lowered, len(tokens)))
+        and "  " not in head
+        and vocabulary.PLAIN_TRIGGERS.isdisjoint(tokens)
+        and (lowered.isascii() or not vocabulary.CJK.search(lowered))
+        and not vocabulary.may_credit_photo(lowered)
+        and not vocabulary.has_consent_word(lowered)
+    ):
+        words = lines._count_words(head)
+        if bullet:
+            return words, BAD if words < 8 else SHORT, False, False, True
+        return words, SHORT, False, False, False
+    words = lines._count_words(head)
+    terminal = lines._ends_sentence(head)
+    kind, heading = lines._classify(head, lowered, words, terminal)
+    if kind == lines._BULLET_BAD:
+        kind = BAD
+    item = kind != GOOD and words < 40 and _reference_item(head, kind)
+    return words, kind, heading, terminal, item
+
+
+def _reference_slug_overlap(line: Line, slug: frozenset[str]) -> float:
+    if not slug or line.words < 3 or line.words > 30 or line.kind == GOOD:
+        return 0.0
+    lowered = line.text.lower().replace("'", "").replace("\u2019", "")
+    if not lowered.isascii():
+        lowered = fold_accents(lowered)
+    shared = len(set(article._TOKEN.findall(lowered)) & slug)
+    return 0.0 if shared < 2 else shared / len(slug)
+
+
+# --- the checks -------------------------------------------------------------------------------
+
+
+def _check_line(s: str) -> None:
+    assert lines._line_features(s, 2000) == _reference_features(s), s
+    lowered = s.lower()
+    if lines._NOT_PLAIN.search(lowered):
+        assert not "".join(lines._HARMLESS.sub(" ", lowered).split()).isalpha(), s
+    assert lines._is_bullet(s) == bool(vocabulary.BULLET.match(s)), s
+    assert metadata.credit_line(s) == _reference_credit_line(s), s
+    for sentence in (False, True):
+        for words in (3, 8, 12, 20, 45, 100):
+            hits = vocabulary.chrome_hits(lowered, sentence=sentence, words=words)
+            for need in (1, 2, 3, 4):
+                reach = vocabulary.chrome_hits_reach(
+                    lowered, sentence=sentence, words=words, need=need
+                )
+                assert reach == (hits >= need), (s, sentence, words, need)
+
+
+def test_fast_paths_on_fixture_lines() -> None:
+    for s in FIXTURE_LINES + _EDGES:
+        _check_line(s)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_LINE)
+def test_fast_paths_on_built_lines(s: str) -> None:
+    if s:
+        _check_line(s)
+        _check_line("\u2022 " + s)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=12), st.sampled_from(["", " "]))
+def test_credit_shortcut_never_misses_a_credit(parts: list[str], sep: str) -> None:
+    text = sep.join(parts)
+    assert metadata.credit_line(text) == _reference_credit_line(text)
+
+
+def test_slug_overlap_matches_tokens_on_fixture_pages() -> None:
+    slugs = [
+        url_words("https://x.com/2019/11/19/putin-kim-summit-vladivostok-talks/"),
+        url_words("https://x.com/a/le-pr\u00e9sident-rencontre-kim-jong-un"),
+        url_words("https://x.com/news/meth-were-it-south-dakota/42/"),
+        frozenset({"related", "stories", "news"}),
+    ]
+    for path in sorted((FIXTURES / "clean").rglob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        page = lines.read_lines(text, max_lines=20_000, max_line_chars=2000)
+        for line in page:
+            for slug in slugs:
+                assert article._slug_overlap(line, slug) == _reference_slug_overlap(line, slug)
