@@ -125,7 +125,8 @@ class Index:
             if not batch:
                 break
             with self.store.batch():
-                site_lines = self._count_site_lines(batch)
+                with report.timed("site lines"):
+                    site_lines = self._count_site_lines(batch)
                 for item in batch:
                     if isinstance(item, Skip):
                         report.pages_read += 1

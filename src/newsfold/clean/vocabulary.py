@@ -227,7 +227,7 @@ def chrome_hits_reach(lowered: str, *, sentence: bool, words: int, need: int) ->
         head = window[:100]
         if window.isascii() or not any(map(head.__contains__, CJK_CHROME)):
             return False
-    return chrome_hits(lowered, sentence=sentence, words=words) >= need
+    return _chrome_count(lowered, sentence, words, need) >= need
 
 
 def chrome_hits(lowered: str, *, sentence: bool, words: int = 0) -> int:
@@ -237,6 +237,11 @@ def chrome_hits(lowered: str, *, sentence: bool, words: int = 0) -> int:
     count on any line but a long sentence ("... sign up additional subscribers."), where
     news prose uses them too.
     """
+    return _chrome_count(lowered, sentence, words, 1 << 30)
+
+
+def _chrome_count(lowered: str, sentence: bool, words: int, stop: int) -> int:
+    """:func:`chrome_hits`, returned as soon as it reaches ``stop`` (the rest cannot lower it)."""
     window = lowered[:600]
     tokens = set(WORD_RE.findall(window))
     hits = 0
@@ -244,11 +249,15 @@ def chrome_hits(lowered: str, *, sentence: bool, words: int = 0) -> int:
         hits += 1
     if not sentence and words <= 10 and not WEAK_WORDS.isdisjoint(tokens):
         hits += 1
+    if hits >= stop:
+        return hits
     firsts = PHRASE_FIRST_WORDS.intersection(tokens)
     if firsts:
         hits += sum(
             1 for first in firsts for phrase in PHRASES_BY_FIRST_WORD[first] if phrase in window
         )
+        if hits >= stop:
+            return hits
     if (":" in window or "via " in window or "(" in window) and CAPTION_OR_CREDIT.search(
         window[:300]
     ):
