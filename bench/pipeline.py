@@ -30,12 +30,12 @@ def build_corpus(data: Path, out: Path) -> dict[str, str]:
     with open(out, "w", encoding="utf-8") as handle:
         handle.writelines(json.dumps({"id": "zyte-" + path.stem[:16],
                                      "text": path.read_text(encoding="utf-8")}) + "\n" for path in sorted((data / "zyte-text").glob("*.txt")))
-        for line in open(data / "ecbplus" / "ecbplus_docs.jsonl", encoding="utf-8"):
+        for line in (data / "ecbplus" / "ecbplus_docs.jsonl").read_text("utf-8").splitlines():
             doc = json.loads(line)
             handle.write(json.dumps({"id": doc["doc_id"],
                                      "text": doc["title"] + "\n\n" + doc["text"]}) + "\n")
             gold[doc["doc_id"]] = "ecb-" + str(doc["subtopic"])
-        for line in open(data / "multinews-dev" / "clusters.jsonl", encoding="utf-8"):
+        for line in (data / "multinews-dev" / "clusters.jsonl").read_text("utf-8").splitlines():
             story = json.loads(line)
             for n, text in enumerate(story["docs"]):
                 page_id = f"mn-{story['id'][:12]}-{n}"

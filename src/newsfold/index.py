@@ -59,7 +59,7 @@ def raw_paragraphs(page: Page) -> tuple[str, ...]:
     """A page's text as given (the ``copies``-only mode): blank-line blocks, else lines."""
     text = page.text
     if text is None:
-        import trafilatura  # noqa: PLC0415 - heavy, only for HTML without the clean stage
+        import trafilatura
 
         text = trafilatura.html2txt(page.html or "") or ""
     return tuple(page_paragraphs(text))

@@ -64,6 +64,7 @@ _WIRE = "(?:" + "|".join(re.escape(w) for w in _WIRES) + ")"
 _WIRE_LIST = rf"{_WIRE}(?:\s*(?:/|,|and|und|et|y|e)\s*{_WIRE})*"
 
 _DASH = r"(?:-{1,2}|\u2013|\u2014|\u2015)"
+_DASHES = ("-", "\u2013", "\u2014", "\u2015")  # the characters _DASH needs, one of them
 # "... of North Korea. (AFP)" / "... (AFP/dpa)" / "... -- Reuters" / "... \u2014 AP" at the end.
 _TRAILING_CREDIT = re.compile(
     rf"\s*(?:\(\s*({_WIRE_LIST})\s*\)|\[\s*({_WIRE_LIST})\s*\]|\s{_DASH}\s*({_WIRE_LIST}))\s*\.?\s*$"
@@ -211,7 +212,9 @@ def split_dateline(paragraph: str) -> tuple[str | None, str | None, str]:
     (None, None, 'Putin said it was good.')
     """
     head = paragraph[:200]
-    match = _DATELINE_AGENCY.match(head)
+    # Each pattern needs a character most paragraphs' openings lack ("(", ":", a dash): test
+    # for it before running the pattern, which backtracks over the capitalised words.
+    match = _DATELINE_AGENCY.match(head) if "(" in head else None
     if match:
         place = match.group(1)
         return (
@@ -219,7 +222,9 @@ def split_dateline(paragraph: str) -> tuple[str | None, str | None, str]:
             _canon_wire(match.group(2)),
             paragraph[match.end() :],
         )
-    for pattern in (_DATELINE_COLON, _DATELINE_UPPER_DASH):
+    for pattern, needed in ((_DATELINE_COLON, ":"), (_DATELINE_UPPER_DASH, _DASHES)):
+        if not any(mark in head for mark in needed):
+            continue
         match = pattern.match(head)
         if match:
             place = match.group(1).strip()
@@ -252,7 +257,10 @@ def split_trailing_credit(paragraph: str) -> tuple[str | None, str]:
 _NON_WORD = "".join(c for c in map(chr, range(128)) if not c.isalnum() and c != "_") + (
     "\u00a0\u2018\u2019\u201c\u201d\u00ab\u00bb\u2026\u2013\u2014\u2022\u00b7"
 )
-_WIRE_ENDS = tuple(sorted({w.lower() for w in _WIRES}))
+# The last word of each wire name ("press" for "Associated Press", "presse" for "Agence
+# France-Presse"): a line ending with a wire name ends with one of them.
+_WIRE_ENDS = tuple(sorted({re.split(r"[ -]", w.lower())[-1] for w in _WIRES}))
+_WIRE_END_CHARS = max(map(len, _WIRE_ENDS))
 _REPORTING_STARTS = ("additional", "reporting", "writing", "editing", "compiled", "produced")
 
 
@@ -267,16 +275,15 @@ def _may_be_credit(text: str) -> bool:
     first = text.lstrip(_NON_WORD)[:10]
     if not first.isascii() or first.lower().startswith(_REPORTING_STARTS):
         return True
-    end = text.rstrip(_NON_WORD)[-30:]
-    if not end.isascii():
-        return True
-    if end[-4:].isdigit():
-        if len(end) < 6 or not end[-5].isspace():
+    end = text.rstrip(_NON_WORD)
+    last = end[-5:]
+    if last.isascii() and last[-4:].isdigit():
+        # "... AFP 2019": the wire name stands before the year and the spaces.
+        if len(end) < 6 or not last[0].isspace():
             return False
-        end = text.rstrip(_NON_WORD)[:-4].rstrip()[-30:]
-        if not end.isascii():
-            return True
-    return end.lower().endswith(_WIRE_ENDS)
+        end = end[:-4].rstrip()
+    last = end[-_WIRE_END_CHARS:]
+    return not last.isascii() or last.lower().endswith(_WIRE_ENDS)
 
 
 def credit_line(line: str) -> tuple[bool, str | None]:
