@@ -15,6 +15,8 @@ T = TypeVar("T")
 
 def _plain(value: Any) -> Any:
     """Dataclasses, tuples and dicts to JSON-ready values."""
+    if value is None or isinstance(value, (str, int, float)):
+        return value
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
     if isinstance(value, (list, tuple)):

@@ -43,7 +43,6 @@ _FOLD = str.maketrans(
     }
 )
 
-_SPACES = re.compile(r"\s+")
 # A word: a run of letters/digits (any script) with inner apostrophes or hyphens kept together.
 _WORD = re.compile(r"\w+(?:['\-]\w+)*")
 # CJK and other scripts written without spaces: each character counts as a token.
@@ -66,7 +65,8 @@ def normalise(text: str) -> str:
     >>> normalise("  \u201cWe need to\u2026 return\u201d  \u2014 Putin ")
     '"we need to... return" - putin'
     """
-    return _SPACES.sub(" ", fold(text).casefold()).strip()
+    # str.split() splits on exactly the characters ``\s`` matches, and is several times faster
+    return " ".join(fold(text).casefold().split())
 
 
 def words(text: str) -> list[str]:

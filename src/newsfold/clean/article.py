@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
+from itertools import accumulate
 
 from newsfold.clean.lines import BAD, GOOD, STAMP, Line, demote_repeated, read_lines
 from newsfold.clean.metadata import (
@@ -157,9 +159,11 @@ def _title_position(lines: list[Line], start: int, slug: frozenset[str]) -> int:
         if line.kind == STAMP or (line.kind == BAD and line.text.count(" ") < 2):
             continue
         text = line.text
-        if text.endswith(":") or parse_byline(text) or credit_line(text)[0]:
-            continue
+        # The tests only filter (their order cannot change the answer): the cheap and most
+        # selective one runs first.
         if _NOT_TITLE.search(text):
+            continue
+        if text.endswith(":") or parse_byline(text) or credit_line(text)[0]:
             continue
         if line.words < 20 and parse_date(text):
             continue
@@ -220,26 +224,45 @@ def _title_tokens(text: str) -> set[str]:
     return set(_TOKEN.findall(lowered))
 
 
-def _slug_overlap(line: Line, slug: frozenset[str]) -> float:
-    """Share of a headline-like line's words found in the URL slug (0 when not headline-like)."""
-    if not slug or line.words < 3 or line.words > 30 or line.kind == GOOD:
-        return 0.0
-    # The line as _title_tokens spells it, built here so that the cheap test below runs on
-    # every line (bulleted and curly-quoted lines are not ASCII) and its tokens are reused.
-    lowered = line.text.lower().replace("'", "")
-    if not lowered.isascii():
-        lowered = lowered.replace("\u2019", "")
-        if not lowered.isascii():
-            lowered = fold_accents(lowered)
-    # Cheap test first: two slug words must at least be substrings of the line.
-    if sum(map(lowered.__contains__, slug)) < 2:
-        return 0.0
-    shared = len(slug.intersection(_TOKEN.findall(lowered)))
-    if shared < 2:
-        return 0.0
-    # Share of the slug covered: a headline spells most of its slug, while a menu item or a
-    # teaser shares only a topic word or two with it.
-    return shared / len(slug)
+def _slug_overlaps(lines: list[Line], slug: frozenset[str]) -> dict[int, float]:
+    """Share of the URL slug's words each headline-like line spells, by position (lines
+    sharing fewer than two words with the slug, or not headline-like, are left out: 0).
+
+    A headline spells most of its slug, while a menu item or a teaser shares only a topic
+    word or two with it. Lines are compared as :func:`_title_tokens` spells them. The
+    candidates are spelt that way all at once, joined by newlines (lower-casing, removing
+    quotes and folding accents never make or move a newline: each line comes out as it would
+    alone), and each slug word is searched for once in the whole text: only the lines holding
+    two slug words are split into words.
+    """
+    positions = [
+        position
+        for position, line in enumerate(lines)
+        if 3 <= line.words <= 30 and line.kind != GOOD
+    ]
+    if not slug or not positions:
+        return {}
+    spelt = "\n".join(lines[p].text for p in positions).lower().replace("'", "")
+    if not spelt.isascii():
+        spelt = fold_accents(spelt.replace("\u2019", ""))
+    # Where each candidate starts in ``spelt``, and one past the end (len(spelt) + 1).
+    starts = [0, *accumulate(map((1).__add__, map(len, spelt.split("\n"))))]
+    found: dict[int, int] = {}  # candidate -> how many slug words it holds as substrings
+    for word in slug:
+        at = spelt.find(word)
+        while at >= 0:
+            k = bisect_right(starts, at) - 1
+            found[k] = found.get(k, 0) + 1
+            at = spelt.find(word, starts[k + 1])
+    out: dict[int, float] = {}
+    for k, count in found.items():
+        if count < 2:
+            continue
+        line_spelt = spelt[starts[k] : starts[k + 1] - 1]
+        shared = len(slug.intersection(_TOKEN.findall(line_spelt)))
+        if shared >= 2:
+            out[positions[k]] = shared / len(slug)
+    return out
 
 
 def _first_paragraph_under(lines: list[Line], position: int) -> int:
@@ -257,16 +280,9 @@ def _header_anchor(lines: list[Line], slug: frozenset[str]) -> tuple[int, float]
     the byline-date pattern further down the page; only the first counts). -1 when none.
     """
     best, best_overlap = -1, 0.0
-    if slug:
-        seen: dict[str, float] = {}  # menus repeat: each distinct line is scored once
-        for position, line in enumerate(lines):
-            if line.words < 3 or line.words > 30 or line.kind == GOOD:
-                continue
-            overlap = seen.get(line.text)
-            if overlap is None:
-                overlap = seen[line.text] = _slug_overlap(line, slug)
-            if overlap > best_overlap:
-                best, best_overlap = position, overlap
+    for position, overlap in sorted(_slug_overlaps(lines, slug).items()):
+        if overlap > best_overlap:
+            best, best_overlap = position, overlap
     if best >= 0 and best_overlap >= _SLUG_MATCH:
         return _first_paragraph_under(lines, best), _SLUG_ANCHOR_SHARE
     for position, line in enumerate(lines):

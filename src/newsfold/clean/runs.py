@@ -90,6 +90,8 @@ def _neighbour_kind(lines: list[Line], position: int, step: int) -> int:
     """The kind of the nearest line in direction ``step`` past a table (a paragraph
     introducing a table is not alone)."""
     position += step
+    if 0 <= position < len(lines) and not lines[position].item:
+        return lines[position].kind  # the usual case: the neighbour is no table row
     crossed = 0
     while 0 <= position < len(lines) and crossed < _MAX_LIST:
         line = lines[position]

@@ -22,7 +22,7 @@ import numpy as np
 from newsfold.copies.lsh import band_keys
 from newsfold.copies.minhash import MinHasher
 from newsfold.copies.options import CopyOptions
-from newsfold.copies.reader import EMPTY, KEY_MASK, Chunk, read_chunk
+from newsfold.copies.reader import EMPTY, KEY_MASK, Chunk, read_chunk, unique_sorted
 from newsfold.copies.shingles import Body, bodies_of
 from newsfold.copies.tokens import mix64
 
@@ -118,7 +118,7 @@ def fingerprint_chunk(chunk: Chunk, options: CopyOptions) -> ChunkPrints:
     if len(unsure):
         bounds = np.searchsorted(chunk.gram_owner, np.arange(count + 1))
         for k in unsure.tolist():
-            distinct = len(np.unique(chunk.grams[bounds[k] : bounds[k + 1]]))
+            distinct = len(unique_sorted(chunk.grams[bounds[k] : bounds[k + 1]]))
             too_short[k] = distinct < options.min_shingles
     bands = band_keys(signatures, options.bands, options.rows_per_band)
     keys = [bands[~too_short].ravel()]
@@ -159,7 +159,7 @@ def fingerprint_many(
         if prints.too_short[k]:
             out.append(Fingerprint(body=body, signature=EMPTY, keys=EMPTY))
         else:
-            keys = np.unique(prints.keys[order[bounds[k] : bounds[k + 1]]])
+            keys = unique_sorted(prints.keys[order[bounds[k] : bounds[k + 1]]])
             out.append(Fingerprint(body=body, signature=prints.signatures[k], keys=keys))
     return out
 

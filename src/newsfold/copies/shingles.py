@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import xxhash
 
-from newsfold.copies.reader import Chunk, read_chunk, segment_grams
+from newsfold.copies.reader import Chunk, read_chunk, segment_grams, unique_sorted
 from newsfold.copies.tokens import mix64
 
 # The polynomial base: an odd 64-bit constant (from the golden ratio).
@@ -101,7 +101,7 @@ def segment_shingles(
         if 0 < lengths[k] < size:
             parts.append(shingle_hashes(hashes[starts[k] : ends[k]], size))
         else:
-            parts.append(np.unique(grams[bounds[k] : bounds[k + 1]]))
+            parts.append(unique_sorted(grams[bounds[k] : bounds[k + 1]]))
     offsets = np.zeros(count + 1, dtype=np.int64)
     np.cumsum([len(part) for part in parts], out=offsets[1:])
     return (np.concatenate(parts) if parts else EMPTY), offsets
@@ -134,6 +134,44 @@ class Body:
     _paragraph_tables: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = field(
         default_factory=dict, repr=False, compare=False
     )
+    # Every shingle inside one paragraph with its paragraph, with repeats, in order: what
+    # ``reader.segment_grams`` gives for ``paragraph_grams[0]`` words per shingle. Filled by
+    # ``bodies_of`` for the whole chunk at once; derived data, it cannot change a result.
+    paragraph_grams: tuple[int, np.ndarray, np.ndarray] | None = field(
+        default=None, repr=False, compare=False
+    )
+    # Per size: ``inner_shingles`` and whether no shingle repeats across the body's paragraphs.
+    _inner_sets: dict[int, tuple[np.ndarray, bool]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
+
+    def paragraph_occurrences(self, size: int) -> tuple[np.ndarray, np.ndarray]:
+        """Every shingle inside one paragraph and its paragraph, with repeats, in order."""
+        if self.paragraph_grams is not None and self.paragraph_grams[0] == size:
+            return self.paragraph_grams[1], self.paragraph_grams[2]
+        return segment_grams(self.words, self.paragraph_lengths, size)
+
+    def inner_shingles(self, size: int) -> tuple[np.ndarray, bool]:
+        """Sorted unique shingles found both inside one paragraph and in ``shingles``, and
+        whether every paragraph shingle occurs once in the body (then a paragraph's occurrences
+        are its shingle set).
+
+        A shingle of another body found here is in ``shingles`` (so it counts towards that
+        paragraph's coverage in the alignment) and in some paragraph's own set (so it counts in
+        the alignment's overlap matrix): ``explain.may_interleave`` bounds the alignment with it.
+        """
+        cached = self._inner_sets.get(size)
+        if cached is None:
+            grams = self.paragraph_occurrences(size)[0]
+            values = unique_sorted(grams)
+            if len(self.shingles) and len(values):
+                at = np.minimum(np.searchsorted(self.shingles, values), len(self.shingles) - 1)
+                inner = values[self.shingles[at] == values]
+            else:
+                inner = EMPTY
+            cached = (inner, len(values) == len(grams))
+            self._inner_sets[size] = cached
+        return cached
 
     def paragraph_shingles(self, size: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Each paragraph's own shingle set, flattened: ``(values, owners, sizes)``.
@@ -145,7 +183,7 @@ class Body:
         """
         table = self._paragraph_tables.get(size)
         if table is None:
-            grams, owner = segment_grams(self.words, self.paragraph_lengths, size)
+            grams, owner = self.paragraph_occurrences(size)
             # One lexsort and a neighbour comparison instead of a unique per paragraph.
             order = np.lexsort((grams, owner))
             grams, owner = grams[order], owner[order]
@@ -169,17 +207,22 @@ def bodies_of(chunk: Chunk) -> list[Body]:
     gram_bounds = np.searchsorted(chunk.gram_owner, np.arange(count + 1))
     digests = chunk.digests.tolist()
     paragraph_digests = chunk.paragraph_digests.tolist()
+    # Paragraph shingles of the whole chunk in one pass (per body it cost ~140 us in overheads).
+    inner, inner_owner = segment_grams(chunk.words, chunk.paragraph_lengths, chunk.size)
+    inner_bounds = np.searchsorted(inner_owner, paragraph_offsets).tolist()
     out: list[Body] = []
     for k in range(count):
         first, last = int(paragraph_offsets[k]), int(paragraph_offsets[k + 1])
+        low, high = inner_bounds[k], inner_bounds[k + 1]
         out.append(
             Body(
                 words=chunk.words[body_words[k] : body_words[k + 1]],
                 paragraph_lengths=chunk.paragraph_lengths[first:last],
-                shingles=np.unique(chunk.grams[gram_bounds[k] : gram_bounds[k + 1]]),
+                shingles=unique_sorted(chunk.grams[gram_bounds[k] : gram_bounds[k + 1]]),
                 digest=digests[k],
                 paragraph_digests=tuple(paragraph_digests[first:last]),
                 text_paragraphs=chunk.text[first:last],
+                paragraph_grams=(chunk.size, inner[low:high], inner_owner[low:high] - first),
             )
         )
     return out
@@ -237,7 +280,7 @@ def body_paragraph_keys(body: Body, min_words: int) -> np.ndarray:
     if not digests:
         return EMPTY
     tagged = np.array(digests, dtype=np.uint64) ^ _PARAGRAPH_TAG
-    return np.unique(mix64(tagged) & KEY_MASK)
+    return unique_sorted(mix64(tagged) & KEY_MASK)
 
 
 def paragraph_keys(paragraphs: Sequence[str], min_words: int) -> np.ndarray:

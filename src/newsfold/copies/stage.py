@@ -14,10 +14,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from newsfold.copies.explain import explain, verify
+from newsfold.copies.explain import explain, scored_pair, verify
 from newsfold.copies.fingerprint import fingerprint_chunk
 from newsfold.copies.options import CopyOptions
-from newsfold.copies.reader import read_chunk
+from newsfold.copies.reader import read_chunk, unique_sorted
 from newsfold.copies.shingles import Body, bodies_of
 from newsfold.copies.unionfind import UnionFind
 from newsfold.errors import InputError
@@ -87,7 +87,7 @@ def key_pairs(keys: np.ndarray, owner: np.ndarray) -> np.ndarray:
     a, b = members[first], members[second]
     low, high = np.minimum(a, b), np.maximum(a, b)
     keep = low != high
-    codes = np.unique(low[keep] * (int(members.max()) + 1) + high[keep])
+    codes = unique_sorted(low[keep] * (int(members.max()) + 1) + high[keep])
     width = int(members.max()) + 1
     return np.stack((codes // width, codes % width), axis=1)
 
@@ -120,7 +120,10 @@ def _chunks(count: int, size: int) -> Iterator[tuple[int, int]]:
 
 
 def find_copies(
-    docs: Sequence[tuple[str, Sequence[str]]], options: CopyOptions | None = None
+    docs: Sequence[tuple[str, Sequence[str]]],
+    options: CopyOptions | None = None,
+    *,
+    explained: bool = True,
 ) -> CopyResult:
     """Find the pages that carry the same text.
 
@@ -129,6 +132,11 @@ def find_copies(
     explained by paragraph alignment. The result does not depend on the order of ``docs``, and
     ``CopyIndex`` fed the same pages one at a time gives the same groups (and the same pairs,
     but for exact duplicates: see ``CopyResult``).
+
+    ``explained`` False leaves the paragraph alignment out of the pairs (scores, ``fuller`` and
+    ``exact`` stay; ``explain`` gives the alignment of any pair on demand): the same pairs and
+    groups, with alignment run only where the interleaving guard needs it
+    (``explain.may_interleave``). Alignment was most of the time on the speed corpus.
     """
     options = options or CopyOptions()
     ids = [doc_id for doc_id, _ in docs]
@@ -185,7 +193,7 @@ def find_copies(
         # Extend the block to the end of its last component.
         end = int(np.searchsorted(component, component[end - 1], side="right"))
         block, block_kinds = work[start:end], kinds[start:end]
-        rows = np.unique(block).tolist()
+        rows = unique_sorted(block.ravel()).tolist()
         bodies: dict[int, Body] = {}
         for first, last in _chunks(len(rows), CHUNK_BODIES):
             chunk = read_chunk(
@@ -195,6 +203,9 @@ def find_copies(
             )
             bodies.update(zip(rows[first:last], bodies_of(chunk), strict=True))
         for (i, j), duplicate in zip(block.tolist(), block_kinds.tolist(), strict=True):
+            if duplicate and not explained:
+                pairs.append(scored_pair(ordered[i][0], bodies[i], ordered[j][0], bodies[j], None))
+                continue
             if duplicate:
                 pairs.append(
                     explain(
@@ -208,7 +219,9 @@ def find_copies(
                     )
                 )
                 continue
-            pair = verify(ordered[i][0], bodies[i], ordered[j][0], bodies[j], options)
+            pair = verify(
+                ordered[i][0], bodies[i], ordered[j][0], bodies[j], options, explained=explained
+            )
             if pair is not None:
                 pairs.append(pair)
         start = end
