@@ -183,33 +183,39 @@ def quality(args: argparse.Namespace) -> int:
 
 
 def _child(method: str, path: str, limit: int) -> None:
-    """One timed run in this process: prints a JSON line with seconds, pages and peak memory."""
-    start = time.process_time()
-    docs: list[Doc] = []
-    with open(path, encoding="utf-8") as handle:
-        for line in handle:
-            record = json.loads(line)
-            docs.append((record["id"], record["paragraphs"]))
-            if len(docs) >= limit:
-                break
-    if method.startswith("newsfold"):
-        from newsfold.copies import find_copies
+    """One timed run in this process: prints a JSON line with seconds, pages and peak memory.
 
-        result = find_copies(docs, explained=method == "newsfold")
+    newsfold reads the file as a stream (``backends.local.copies_from_jsonl``: parsed once to
+    sign, candidate pages parsed again); the peers are given the parsed corpus.
+    """
+    start = time.process_time()
+    if method.startswith("newsfold"):
+        from newsfold.backends.local import copies_from_jsonl
+
+        result = copies_from_jsonl(path, explained=method == "newsfold", limit=limit)
         groups, pairs = len(result.groups), len(result.pairs)
-    elif method == "datasketch":
-        found = run_datasketch(docs)
-        groups, pairs = len(found), sum(len(g) * (len(g) - 1) // 2 for g in found)
+        count = -1  # counted below, outside the timed part
     else:
-        found = run_rensa(docs)
+        docs: list[Doc] = []
+        with open(path, encoding="utf-8") as handle:
+            for line in handle:
+                record = json.loads(line)
+                docs.append((record["id"], record["paragraphs"]))
+                if len(docs) >= limit:
+                    break
+        found = run_datasketch(docs) if method == "datasketch" else run_rensa(docs)
         groups, pairs = len(found), sum(len(g) * (len(g) - 1) // 2 for g in found)
+        count = len(docs)
     seconds = time.process_time() - start
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    if count < 0:
+        with open(path, encoding="utf-8") as handle:
+            count = min(limit, sum(1 for line in handle if line.strip()))
     print(
         json.dumps(
             {
                 "seconds": seconds,
-                "pages": len(docs),
+                "pages": count,
                 "peak_mb": peak,
                 "groups": groups,
                 "pairs": pairs,

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import importlib.util
+import json
 import shutil
 import sys
+from dataclasses import replace
 from itertools import combinations
 from pathlib import Path
 from types import ModuleType
@@ -12,7 +14,7 @@ from types import ModuleType
 import numpy as np
 import pytest
 
-from newsfold.backends.local import copies_only, page_paragraphs, page_site
+from newsfold.backends.local import copies_from_jsonl, copies_only, page_paragraphs, page_site
 from newsfold.copies import (
     CopyIndex,
     CopyOptions,
@@ -196,6 +198,45 @@ def test_raw_pages_in_real_site_chrome(small_data: Path) -> None:
     index = CopyIndex(MemoryCopyStorage())
     incremental = group_pairs([pair for doc_id, body in bodies for pair in index.add(doc_id, body)])
     assert incremental == result.groups == find_copies(bodies).groups
+
+
+def test_pairs_without_explanations_are_the_same_pairs(small_data: Path) -> None:
+    """``explained=False`` skips the alignment but not the interleaving guard it feeds."""
+    builder = _load_builder()
+    built = builder.build(
+        builder.load_sources(small_data), builder.load_sites(small_data)[:4], seed=5
+    )
+    # Raw pages with no site known: shared chrome around each page's own article, the case the
+    # interleaving guard is for (and the one where the cheap bound must fall back to aligning).
+    raw = [(p["id"], page_paragraphs(p["text"])) for p in built.pages]
+    for docs in (raw, [(doc_id, body[2:-2]) for doc_id, body in raw]):
+        full = find_copies(docs)
+        lean = find_copies(docs, explained=False)
+        assert lean.groups == full.groups and lean.too_short == full.too_short
+        assert len(lean.pairs) == len(full.pairs)
+        for quick, explained in zip(lean.pairs, full.pairs, strict=True):
+            assert not quick.shared and not quick.only_a and not quick.only_b
+            assert quick == replace(explained, shared=(), only_a=(), only_b=())
+
+
+def test_streamed_jsonl_gives_the_batch_result(small_data: Path, tmp_path: Path) -> None:
+    builder = _load_builder()
+    built = builder.build(
+        builder.load_sources(small_data), builder.load_sites(small_data)[:4], seed=5
+    )
+    docs = [(p["id"], page_paragraphs(p["text"])[2:]) for p in built.pages]
+    path = tmp_path / "pages.jsonl"
+    # Reversed, one record as text, a blank line: order and form do not matter.
+    lines = [json.dumps({"id": i, "paragraphs": body}) for i, body in reversed(docs)]
+    lines[0] = json.dumps({"id": docs[-1][0], "text": "\n\n".join(docs[-1][1])})
+    path.write_text("\n".join(lines[:3] + [""] + lines[3:]) + "\n", encoding="utf-8")
+    expected = find_copies(docs)
+    assert expected.groups
+    assert copies_from_jsonl(path) == expected
+    assert copies_from_jsonl(path, explained=False).groups == expected.groups
+    head = copies_from_jsonl(path, limit=5)
+    assert head.candidates <= expected.candidates
+    assert set(head.too_short) <= {doc_id for doc_id, _ in docs[-5:]}
 
 
 def test_many_short_and_empty_bodies_never_become_copies() -> None:

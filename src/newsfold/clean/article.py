@@ -102,13 +102,25 @@ def _finish_body(parts: _Parts) -> None:
     parts.paragraphs = body
 
 
+def _single_spaced(text: str) -> str:
+    """``" ".join(text.split())``, without splitting text that is single-spaced already.
+
+    Every whitespace character but the ASCII space is unprintable (a control or separator
+    character), so printable text without two spaces in a row or a space at either end has
+    nothing to collapse. Most paragraphs are such text.
+    """
+    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        return text
+    return " ".join(text.split())
+
+
 def _article(
     parts: _Parts, *, id: str, url: str | None, options: CleanOptions, page: Page | None = None
 ) -> Article:
     # Whitespace is collapsed (no-break and repeated spaces become one space): the body is text
     # to compare and hash, and a page's layout spaces are not part of its words.
     paragraphs = tuple(
-        " ".join(p[: options.max_paragraph_chars].split()) for p in parts.paragraphs if p.strip()
+        _single_spaced(p[: options.max_paragraph_chars]) for p in parts.paragraphs if p.strip()
     )
     lang = None
     if options.detect_language:

@@ -60,12 +60,9 @@ _BULLET_BAD = -1
 
 # Bullets the text renderer writes before list items (each followed by a space).
 BULLET_CHARS = frozenset("\u2022\u00b7\u25aa\u25cf\u25ba\u25b8\u2023\u2043*-")
-# Punctuation no classifier rule reads (read as spaces by the plain-line test of _features).
+# Punctuation no classifier rule reads (read as spaces by the plain-line test of
+# _line_features).
 _HARMLESS = re.compile("[&,'\u2019\u2018\"\u201c\u201d\\-\u2013\u2014|+]")
-# A character that makes a line not plain: not a word character, a space or harmless
-# punctuation, or a digit or "_" (word characters that are not letters). Finding one settles
-# the plain-line test of _line_features (its joined tokens cannot be all letters).
-_NOT_PLAIN = re.compile("[^\\w\\s&,'\u2019\u2018\"\u201c\u201d\\-\u2013\u2014|+]|[\\d_]")
 _INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
 _INVISIBLE_OR_SPACE = _INVISIBLE + " \t\r\n\f\v\u00a0\u3000"
 _BULLET_PREFIX = "\u2022\u00b7\u25aa\u25cf\u25ba\u25b8\u2023\u2043*- "
@@ -213,14 +210,17 @@ def _is_item(head: str, kind: int) -> bool:
     return _is_bullet(head) or "  " in head and bool(_TABLE_ROW.search(head))
 
 
-# What BULLET can start with on a stripped line: a bullet, a dash or a (decimal) digit.
+# What a line BULLET matches starts with: a bullet, a dash, a (decimal) digit or a space
+# (lines are stripped, but one may start with a space after a zero-width character).
 _BULLET_FIRST = frozenset("\u2022\u00b7\u25aa\u25cf\u25ba\u25b8\u2023\u2043*-")
 
 
 def _is_bullet(head: str) -> bool:
-    """``BULLET.match(head)`` on a stripped, non-empty line, without the regex for most lines."""
+    """``BULLET.match(head)`` on a non-empty line, without the regex for most lines."""
     first = head[0]
-    return (first in _BULLET_FIRST or first.isdecimal()) and BULLET.match(head) is not None
+    if first in _BULLET_FIRST or first.isdecimal() or first.isspace():
+        return BULLET.match(head) is not None
+    return False
 
 
 def _may_head(lowered: str, words: int) -> bool:
@@ -230,13 +230,6 @@ def _may_head(lowered: str, words: int) -> bool:
 # (words, kind, heading, terminal, item) of a line: the fields of Line after its number and
 # text, in Line's order, so that a Line is built by one tuple concatenation.
 _Features = tuple[int, int, bool, bool, bool]
-
-
-def _features(s: str, max_line_chars: int) -> _Features:
-    """(words, kind, heading, terminal, item) of one distinct stripped line."""
-    if len(s) <= _MEMO_CHARS:
-        return _short_features(s, max_line_chars)
-    return _line_features(s, max_line_chars)
 
 
 # Short lines recur across pages, not only within one: menus, share bars, footers, on every
@@ -257,9 +250,13 @@ def _line_features(s: str, max_line_chars: int) -> _Features:
     lowered = head.lower()
     bullet = len(lowered) > 2 and lowered[1] == " " and lowered[0] in BULLET_CHARS
     plain = lowered[2:] if bullet else lowered
-    # One regex scan rejects most lines that are not plain words (prose has a full stop, a
-    # date a digit) before the line is rewritten and split for the exact test below.
-    tokens = [] if _NOT_PLAIN.search(plain) else _HARMLESS.sub(" ", plain).split()
+    # A full stop, a colon or a bracket (no letter, space or harmless mark) makes a line not
+    # plain: most prose and stamps are settled by these scans, before the line is rewritten
+    # and split for the exact test below.
+    if "." in plain or ":" in plain or "(" in plain:
+        tokens: list[str] = []
+    else:
+        tokens = _HARMLESS.sub(" ", plain).split()
     if (
         tokens
         and len(tokens) < 25

@@ -243,11 +243,11 @@ def chrome_hits(lowered: str, *, sentence: bool, words: int = 0) -> int:
 def _chrome_count(lowered: str, sentence: bool, words: int, stop: int) -> int:
     """:func:`chrome_hits`, returned as soon as it reaches ``stop`` (the rest cannot lower it)."""
     window = lowered[:600]
-    tokens = set(WORD_RE.findall(window))
+    tokens = WORD_RE.findall(window)  # the word sets below take a list as it is
     hits = 0
     if not (sentence and words >= 15) and not STRONG_WORDS.isdisjoint(tokens):
         hits += 1
-    if not sentence and words <= 10 and not WEAK_WORDS.isdisjoint(tokens):
+    if not sentence and words <= 9 and not WEAK_WORDS.isdisjoint(tokens):
         hits += 1
     if hits >= stop:
         return hits

@@ -9,7 +9,8 @@ import numpy as np
 from newsfold.copies.align import COVERED, align_bodies
 from newsfold.copies.options import CopyOptions
 from newsfold.copies.shingles import Body, read_body
-from newsfold.copies.verify import compare, is_copy
+from newsfold.copies.verify import compare, is_copy, matches
+from newsfold.copies.verify import scores as score_of
 from newsfold.models import CopyPair
 
 
@@ -126,43 +127,53 @@ def is_interleaved(pair: CopyPair, a_body: Body, b_body: Body) -> bool:
     return True
 
 
-def may_interleave(a_body: Body, b_body: Body, size: int) -> bool:
+def may_interleave(
+    a_body: Body, b_body: Body, size: int, found: tuple[np.ndarray, np.ndarray] | None = None
+) -> bool:
     """Could ``is_interleaved`` hold for the alignment of these bodies? False proves it cannot.
 
-    A paragraph at least ``COVERED`` of whose own shingles lie inside the other body's running
-    paragraphs (``Body.inner_shingles``) is covered and overlaps some paragraph of the other side,
-    so the alignment shares it whatever else it finds. Every interior gap lies within a run of
-    paragraphs outside those; when one side has no such run of ``GAP_PARAGRAPHS`` paragraphs and
-    ``GAP_WORDS`` words, the pair is not interleaved and needs no alignment to be verified. On
-    the 100k-page speed corpus this settles most verified pairs (see ``bench/copies.py``).
+    A paragraph at least ``COVERED`` of whose own shingles lie inside the other body's
+    paragraphs and in its shingle set (``Body.coverage_table``) is covered and overlaps some
+    paragraph of the other side, so the alignment shares it whatever else it finds. Every
+    interior gap lies within a run of paragraphs outside those; when one side has no such run
+    of ``GAP_PARAGRAPHS`` paragraphs and ``GAP_WORDS`` words, the pair is not interleaved and
+    needs no alignment to be verified. ``found`` is ``verify.matches`` of the two shingle sets
+    when the caller has it. On the 100k-page speed corpus this settles most verified pairs.
     """
-    for body, other in ((a_body, b_body), (b_body, a_body)):
-        inner, _ = other.inner_shingles(size)
-        _, distinct = body.inner_shingles(size)
-        if distinct:
-            # No shingle repeats: each paragraph's occurrences are its set, no sort needed.
-            values, owners = body.paragraph_occurrences(size)
-            sizes = np.bincount(owners, minlength=len(body.paragraph_lengths))
-        else:
-            values, owners, sizes = body.paragraph_shingles(size)
-        if len(inner) and len(values):
-            at = np.minimum(np.searchsorted(inner, values), len(inner) - 1)
-            found = np.bincount(owners, weights=inner[at] == values, minlength=len(sizes))
-        else:
-            found = np.zeros(len(sizes))
-        sure = (found > 0) & (found >= COVERED * np.maximum(sizes, 1))
-        if not _open_run(body, sure):
+    in_a, in_b = found if found is not None else matches(a_body.shingles, b_body.shingles)
+    for body, other, mine, theirs in ((a_body, b_body, in_a, in_b), (b_body, a_body, in_b, in_a)):
+        at, owners, sizes, _ = body.coverage_table(size)
+        inner = other.coverage_table(size)[3]
+        covered = np.zeros(len(body.shingles) + 1, dtype=bool)  # the last cell stands for -1
+        covered[mine] = inner[theirs]
+        hits = np.bincount(owners, weights=covered[at], minlength=len(sizes))
+        sure = (hits > 0) & (hits >= COVERED * np.maximum(sizes, 1))
+        # Only a paragraph sharing a shingle with a paragraph of the other side can be aligned
+        # (and border a gap); a short paragraph's shingle, or one of the other side's paragraphs
+        # left out of its shingle set, is not seen here, so those count as possible.
+        possible = (hits > 0) | (body.paragraph_lengths < size)
+        if other.text_paragraphs is not None and not other.text_paragraphs.all():
+            possible[:] = True
+        if not _open_run(body, sure, possible):
             return False
     return True
 
 
-def _open_run(body: Body, sure: np.ndarray) -> bool:
-    """Is there a run of running-text paragraphs outside ``sure`` as long as a gap must be?"""
-    lengths = body.paragraph_lengths.tolist()
+def _open_run(body: Body, sure: np.ndarray, possible: np.ndarray) -> bool:
+    """Is there a run of running-text paragraphs outside ``sure``, between two ``possible``
+    ones (an interior gap lies between two aligned paragraphs), as long as a gap must be?"""
+    lengths = body.paragraph_lengths
     mask = body.text_paragraphs
+    text = lengths > 0
+    if mask is not None:
+        text &= mask
+    bounds = np.flatnonzero(text & possible)
+    if len(bounds) < 2:
+        return False
+    first, last = int(bounds[0]), int(bounds[-1])
     paragraphs = words = 0
-    for k, n in enumerate(lengths):
-        if not n or (mask is not None and not bool(mask[k])):
+    for k, n in enumerate(lengths[first + 1 : last].tolist(), start=first + 1):
+        if not n or not text[k]:
             continue
         if sure[k]:
             paragraphs = words = 0
@@ -224,12 +235,18 @@ def verify(
         return None
     scores = None
     if a_body.digest != b_body.digest:
-        scores = compare(a_body.shingles, b_body.shingles)
-        if not is_copy(*scores, size_a, size_b, options):
-            return None
-    if not explained and (
-        scores is None or not may_interleave(a_body, b_body, options.shingle_size)
-    ):
+        if explained:
+            scores = compare(a_body.shingles, b_body.shingles)
+            if not is_copy(*scores, size_a, size_b, options):
+                return None
+        else:
+            found = matches(a_body.shingles, b_body.shingles)
+            scores = score_of(len(found[0]), size_a, size_b)
+            if not is_copy(*scores, size_a, size_b, options):
+                return None
+            if not may_interleave(a_body, b_body, options.shingle_size, found):
+                return scored_pair(a_id, a_body, b_id, b_body, scores)
+    elif not explained:
         return scored_pair(a_id, a_body, b_id, b_body, scores)
     pair = explain(a_id, (), b_id, (), options=options, a_body=a_body, b_body=b_body, scores=scores)
     first, second = (a_body, b_body) if pair.a == a_id else (b_body, a_body)

@@ -140,8 +140,8 @@ class Body:
     paragraph_grams: tuple[int, np.ndarray, np.ndarray] | None = field(
         default=None, repr=False, compare=False
     )
-    # Per size: ``inner_shingles`` and whether no shingle repeats across the body's paragraphs.
-    _inner_sets: dict[int, tuple[np.ndarray, bool]] = field(
+    # Per size: ``coverage_table``; derived data, it cannot change a result.
+    _coverage: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = field(
         default_factory=dict, repr=False, compare=False
     )
 
@@ -151,27 +151,42 @@ class Body:
             return self.paragraph_grams[1], self.paragraph_grams[2]
         return segment_grams(self.words, self.paragraph_lengths, size)
 
-    def inner_shingles(self, size: int) -> tuple[np.ndarray, bool]:
-        """Sorted unique shingles found both inside one paragraph and in ``shingles``, and
-        whether every paragraph shingle occurs once in the body (then a paragraph's occurrences
-        are its shingle set).
+    def coverage_table(self, size: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Each paragraph's shingle set as positions in ``shingles``: ``(at, owners, sizes,
+        inner)``.
 
-        A shingle of another body found here is in ``shingles`` (so it counts towards that
-        paragraph's coverage in the alignment) and in some paragraph's own set (so it counts in
-        the alignment's overlap matrix): ``explain.may_interleave`` bounds the alignment with it.
+        ``at[k]`` is the position in ``shingles`` of a shingle of paragraph ``owners[k]`` (-1 for
+        one not in ``shingles``: a short paragraph's, or a paragraph not counted as running
+        text); each paragraph's shingles are listed once; ``sizes`` as in ``paragraph_shingles``.
+        ``inner`` marks the shingles of ``shingles`` that lie inside one paragraph: found in
+        another body, such a shingle counts both towards that paragraph's coverage and in the
+        overlap matrix of the alignment (``explain.may_interleave`` bounds the alignment so).
         """
-        cached = self._inner_sets.get(size)
-        if cached is None:
-            grams = self.paragraph_occurrences(size)[0]
-            values = unique_sorted(grams)
-            if len(self.shingles) and len(values):
-                at = np.minimum(np.searchsorted(self.shingles, values), len(self.shingles) - 1)
-                inner = values[self.shingles[at] == values]
-            else:
-                inner = EMPTY
-            cached = (inner, len(values) == len(grams))
-            self._inner_sets[size] = cached
-        return cached
+        table = self._coverage.get(size)
+        if table is None:
+            values, owners = self.paragraph_occurrences(size)
+            count = len(self.paragraph_lengths)
+            shingles = self.shingles
+            at = np.full(len(values), -1, dtype=np.int64)
+            if len(shingles) and len(values):
+                found = np.minimum(np.searchsorted(shingles, values), len(shingles) - 1)
+                hit = shingles[found] == values
+                at[hit] = found[hit]
+            # A shingle repeated within a paragraph (rare) would count twice: then take the
+            # paragraph sets, which list each once.
+            keys = np.sort(owners[at >= 0] * (len(shingles) + 1) + at[at >= 0])
+            if len(keys) > 1 and bool((keys[1:] == keys[:-1]).any()):
+                values, owners, _ = self.paragraph_shingles(size)
+                at = np.full(len(values), -1, dtype=np.int64)
+                found = np.minimum(np.searchsorted(shingles, values), len(shingles) - 1)
+                hit = shingles[found] == values
+                at[hit] = found[hit]
+            sizes = np.bincount(owners, minlength=count).astype(np.int64)
+            inner = np.zeros(len(shingles), dtype=bool)
+            inner[at[at >= 0]] = True
+            table = (at, owners, sizes, inner)
+            self._coverage[size] = table
+        return table
 
     def paragraph_shingles(self, size: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Each paragraph's own shingle set, flattened: ``(values, owners, sizes)``.

@@ -2,14 +2,16 @@
 
 The corpus is read in chunks (``reader.read_chunk``) into candidate keys only; bodies with the
 same normalised words are one page for candidate generation (the exact-duplicate fast path);
-candidate pairs come from one sort of all keys; only the pages in a candidate pair are read
-again as ``Body`` objects for exact verification and explanation.
+candidate pairs come from sorting the keys (a slice of the key space at a time); only the pages
+in a candidate pair are read again (``find_copies_streamed`` fetches them from the caller, so a
+file need not be held in memory) as ``Body`` objects for exact verification and, unless turned
+off, explanation.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -26,8 +28,12 @@ from newsfold.models import CopyPair
 # Bodies per chunk: about 1.5 MB of text, so the chunk's arrays stay small enough for the
 # allocator to reuse (fresh large arrays cost a page fault per 4 KiB; see ``reader``).
 CHUNK_BODIES = 256
-# Candidate pairs verified per block (rounded up to whole components of the candidate graph).
-PAIRS_PER_BLOCK = 4096
+# Candidate pairs verified per block (rounded up to whole components of the candidate graph):
+# the block's bodies are held read (~50 KB each with their tables); 1024 pairs kept the 100k-page
+# speed run's peak memory near the key arrays' instead of 250 MB above them.
+PAIRS_PER_BLOCK = 1024
+# Slices of the key space that candidate pairs are generated in, one at a time (a power of 2).
+KEY_PARTS = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +45,9 @@ class CopyResult:
     ``min_shingles`` (never paired), sorted. ``candidates``: pairs compared exactly.
 
     A group of k exact duplicates (same normalised words) is reported as k - 1 pairs, each
-    duplicate with the group's first id, not k(k-1)/2: the groups are the same.
+    duplicate with the group's first id, not k(k-1)/2: the groups are the same. From
+    ``find_copies(..., explained=False)`` the pairs carry no alignment (``shared``, ``only_a``,
+    ``only_b`` empty); ``explain`` of the two pages' paragraphs gives it.
     """
 
     pairs: tuple[CopyPair, ...]
@@ -92,6 +100,19 @@ def key_pairs(keys: np.ndarray, owner: np.ndarray) -> np.ndarray:
     return np.stack((codes // width, codes % width), axis=1)
 
 
+def _key_pairs_by_part(keys: np.ndarray, owner: np.ndarray, count: int) -> np.ndarray:
+    """``key_pairs`` a slice of the key space at a time: the same pairs, a fraction of the
+    temporary arrays (on 100k pages, 7.4M keys cost ~500 MB of sort buffers in one go)."""
+    found = []
+    low = keys & np.uint64(KEY_PARTS - 1)
+    for part in range(KEY_PARTS):
+        chosen = low == np.uint64(part)
+        pairs = key_pairs(keys[chosen], owner[chosen])
+        found.append(pairs[:, 0] * count + pairs[:, 1])
+    codes = unique_sorted(np.concatenate(found))
+    return np.stack((codes // max(count, 1), codes % max(count, 1)), axis=1)
+
+
 def component_labels(count: int, edges: np.ndarray) -> np.ndarray:
     """Connected-component labels of ``count`` nodes under ``edges`` (n x 2): the least member.
 
@@ -138,31 +159,60 @@ def find_copies(
     groups, with alignment run only where the interleaving guard needs it
     (``explain.may_interleave``). Alignment was most of the time on the speed corpus.
     """
+    chunks = (docs[start:end] for start, end in _chunks(len(docs), CHUNK_BODIES))
+    return find_copies_streamed(
+        chunks, lambda rows: [docs[k][1] for k in rows], options, explained=explained
+    )
+
+
+def find_copies_streamed(
+    chunks: Iterable[Sequence[tuple[str, Sequence[str]]]],
+    fetch: Callable[[Sequence[int]], Sequence[Sequence[str]]],
+    options: CopyOptions | None = None,
+    *,
+    explained: bool = True,
+) -> CopyResult:
+    """``find_copies`` over a corpus read once in chunks, without holding its texts.
+
+    ``chunks`` yields the ``(id, paragraphs)`` of every page once, a few hundred at a time;
+    ``fetch(rows)`` gives the paragraphs of the pages at those positions of the stream (0 for
+    the first page read), in that order: only pages in a candidate pair are fetched again, a
+    block at a time. The result is ``find_copies`` of the same pages.
+    """
     options = options or CopyOptions()
-    ids = [doc_id for doc_id, _ in docs]
-    if len(set(ids)) != len(ids):
-        repeated = sorted(doc_id for doc_id, count in Counter(ids).items() if count > 1)
-        raise InputError(f"copies: document ids must be unique, repeated: {repeated[:5]}")
-    # Work in id order so that everything downstream is independent of the input order.
-    ordered = sorted(docs, key=lambda doc: doc[0])
-    count = len(ordered)
-    too_short = np.zeros(count, dtype=bool)
-    digests = np.zeros(count, dtype=np.uint64)
+    ids: list[str] = []
+    short_parts: list[np.ndarray] = []
+    digest_parts: list[np.ndarray] = []
     keys: list[np.ndarray] = []
     owners: list[np.ndarray] = []
-    for start, end in _chunks(count, CHUNK_BODIES):
+    for part in chunks:
+        start = len(ids)
+        ids.extend(doc_id for doc_id, _ in part)
         chunk = read_chunk(
-            [paragraphs for _, paragraphs in ordered[start:end]],
+            [paragraphs for _, paragraphs in part],
             options.shingle_size,
             options.text_paragraph_words,
         )
         prints = fingerprint_chunk(chunk, options)
-        too_short[start:end] = prints.too_short
-        digests[start:end] = prints.digests
+        short_parts.append(prints.too_short)
+        digest_parts.append(prints.digests)
         keys.append(prints.keys)
         owners.append(prints.key_owner + start)
+    if len(set(ids)) != len(ids):
+        repeated = sorted(doc_id for doc_id, count in Counter(ids).items() if count > 1)
+        raise InputError(f"copies: document ids must be unique, repeated: {repeated[:5]}")
+    # Work in id order so that everything downstream is independent of the input order.
+    count = len(ids)
+    arrival = np.array(sorted(range(count), key=ids.__getitem__), dtype=np.int64)
+    rank = np.empty(count, dtype=np.int64)
+    rank[arrival] = np.arange(count, dtype=np.int64)
+    ordered_ids = [ids[k] for k in arrival.tolist()]
+    del ids
+    too_short = np.concatenate(short_parts)[arrival] if count else np.zeros(0, dtype=bool)
+    digests = np.concatenate(digest_parts)[arrival] if count else np.zeros(0, dtype=np.uint64)
     all_keys = np.concatenate(keys) if keys else np.zeros(0, dtype=np.uint64)
-    all_owners = np.concatenate(owners) if owners else np.zeros(0, dtype=np.int64)
+    all_owners = rank[np.concatenate(owners)] if owners else np.zeros(0, dtype=np.int64)
+    del keys, owners
 
     # Exact duplicates: the first page (in id order) of each digest stands for the others.
     long_enough = np.flatnonzero(~too_short)
@@ -173,7 +223,10 @@ def find_copies(
     representative[long_enough[order]] = long_enough[order][run_first]
     is_rep = representative == np.arange(count)
     rep_rows = is_rep[all_owners]
-    candidates = key_pairs(all_keys[rep_rows], all_owners[rep_rows])
+    all_keys, all_owners = all_keys[rep_rows], all_owners[rep_rows]
+    del rep_rows
+    candidates = _key_pairs_by_part(all_keys, all_owners, count)
+    del all_keys, all_owners
     duplicates = np.flatnonzero((representative >= 0) & ~is_rep)
 
     # Verify component by component of the candidate graph (each page belongs to one), a block of
@@ -197,21 +250,23 @@ def find_copies(
         bodies: dict[int, Body] = {}
         for first, last in _chunks(len(rows), CHUNK_BODIES):
             chunk = read_chunk(
-                [ordered[k][1] for k in rows[first:last]],
+                fetch(arrival[rows[first:last]].tolist()),
                 options.shingle_size,
                 options.text_paragraph_words,
             )
             bodies.update(zip(rows[first:last], bodies_of(chunk), strict=True))
         for (i, j), duplicate in zip(block.tolist(), block_kinds.tolist(), strict=True):
             if duplicate and not explained:
-                pairs.append(scored_pair(ordered[i][0], bodies[i], ordered[j][0], bodies[j], None))
+                pairs.append(
+                    scored_pair(ordered_ids[i], bodies[i], ordered_ids[j], bodies[j], None)
+                )
                 continue
             if duplicate:
                 pairs.append(
                     explain(
-                        ordered[i][0],
+                        ordered_ids[i],
                         (),
-                        ordered[j][0],
+                        ordered_ids[j],
                         (),
                         options=options,
                         a_body=bodies[i],
@@ -220,7 +275,7 @@ def find_copies(
                 )
                 continue
             pair = verify(
-                ordered[i][0], bodies[i], ordered[j][0], bodies[j], options, explained=explained
+                ordered_ids[i], bodies[i], ordered_ids[j], bodies[j], options, explained=explained
             )
             if pair is not None:
                 pairs.append(pair)
@@ -229,6 +284,6 @@ def find_copies(
     return CopyResult(
         pairs=tuple(pairs),
         groups=group_pairs(pairs),
-        too_short=tuple(ordered[k][0] for k in np.flatnonzero(too_short).tolist()),
+        too_short=tuple(ordered_ids[k] for k in np.flatnonzero(too_short).tolist()),
         candidates=len(candidates) + len(duplicates),
     )
