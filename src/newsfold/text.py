@@ -44,6 +44,7 @@ _FOLD = str.maketrans(
 )
 
 # A word: a run of letters/digits (any script) with inner apostrophes or hyphens kept together.
+_FOLD_PAIRS = tuple((chr(k), v or "") for k, v in _FOLD.items())
 _WORD = re.compile(r"\w+(?:['\-]\w+)*")
 # CJK and other scripts written without spaces: each character counts as a token.
 _NO_SPACE_SCRIPT = re.compile(
@@ -56,7 +57,13 @@ def fold(text: str) -> str:
     if text.isascii() and "`" not in text:
         # Fast path (same result): ASCII is NFKC-stable and "`" is the only ASCII key of _FOLD.
         return text
-    return unicodedata.normalize("NFKC", text).translate(_FOLD)
+    # str.replace per present key beats str.translate with a dict several times over; the same
+    # result, since no replacement contains a key
+    out = unicodedata.normalize("NFKC", text)
+    for key, value in _FOLD_PAIRS:
+        if key in out:
+            out = out.replace(key, value)
+    return out
 
 
 def normalise(text: str) -> str:

@@ -247,7 +247,7 @@ def _chrome_count(lowered: str, sentence: bool, words: int, stop: int) -> int:
     hits = 0
     if not (sentence and words >= 15) and not STRONG_WORDS.isdisjoint(tokens):
         hits += 1
-    if not sentence and words <= 9 and not WEAK_WORDS.isdisjoint(tokens):
+    if not sentence and words <= 10 and not WEAK_WORDS.isdisjoint(tokens):
         hits += 1
     if hits >= stop:
         return hits
