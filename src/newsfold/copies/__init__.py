@@ -24,7 +24,7 @@ from newsfold.copies.shingles import (
     segment_shingles,
 )
 from newsfold.copies.sitelines import repeated_lines, strip_site_chrome
-from newsfold.copies.stage import CopyResult, find_copies, group_pairs
+from newsfold.copies.stage import CopyResult, find_copies, find_copies_streamed, group_pairs
 from newsfold.copies.unionfind import UnionFind
 from newsfold.copies.verify import compare, is_copy
 
@@ -48,6 +48,7 @@ __all__ = [
     "compare",
     "explain",
     "find_copies",
+    "find_copies_streamed",
     "fingerprint_many",
     "group_pairs",
     "is_copy",
