@@ -16,11 +16,17 @@ from dataclasses import dataclass, field
 import numpy as np
 import xxhash
 
-from newsfold.copies.reader import Chunk, read_chunk, segment_grams, unique_sorted
+from newsfold.copies.reader import (
+    Chunk,
+    _polynomials,
+    finish,
+    read_chunk,
+    segment_grams,
+    unique_sorted,
+)
 from newsfold.copies.tokens import mix64
 
 # The polynomial base: an odd 64-bit constant (from the golden ratio).
-_BASE = np.uint64(0x9E3779B97F4A7C15)
 # Keys handed to storage fit in a signed 64-bit integer (SQLite INTEGER).
 KEY_MASK = np.uint64((1 << 63) - 1)
 # Paragraph keys live in the same key space as band keys; this tag keeps the two apart.
@@ -44,23 +50,6 @@ def word_hashes(tokens: Sequence[str], vocabulary: dict[str, int] | None = None)
     return np.fromiter(map(vocabulary.__getitem__, tokens), dtype=np.uint64, count=len(tokens))
 
 
-def _polynomials(hashes: np.ndarray, width: int) -> np.ndarray:
-    """The unmixed polynomial of every run of ``width`` consecutive word hashes."""
-    positions = len(hashes) - width + 1
-    with np.errstate(over="ignore"):
-        acc = hashes[:positions].copy()
-        for offset in range(1, width):
-            acc *= _BASE
-            acc += hashes[offset : offset + positions]
-    return acc
-
-
-def _finish(polynomials: np.ndarray, width: int) -> np.ndarray:
-    # The width is mixed in so that a short text's single shingle never equals an n-gram.
-    with np.errstate(over="ignore"):
-        return mix64(polynomials + np.uint64(width))
-
-
 def shingle_hashes(hashes: np.ndarray, size: int) -> np.ndarray:
     """Hashes of all word n-grams (with repeats, in order) from a token-hash array.
 
@@ -69,7 +58,7 @@ def shingle_hashes(hashes: np.ndarray, size: int) -> np.ndarray:
     if len(hashes) == 0:
         return EMPTY
     width = min(size, len(hashes))
-    return _finish(_polynomials(hashes, width), width)
+    return finish(_polynomials(hashes, width), width)
 
 
 def segment_shingles(
@@ -92,7 +81,7 @@ def segment_shingles(
         polynomials = _polynomials(hashes, size)
         owner_of = np.repeat(np.arange(count, dtype=np.int64), lengths)[: len(polynomials)]
         inside = np.arange(len(polynomials)) + size <= ends[owner_of]
-        grams = _finish(polynomials[inside], size)
+        grams = finish(polynomials[inside], size)
         owner_of = owner_of[inside]
     # Positions are in order, so each segment's n-grams are one run of ``grams``.
     bounds = np.searchsorted(owner_of, np.arange(count + 1, dtype=np.int64))

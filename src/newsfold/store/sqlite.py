@@ -217,16 +217,8 @@ class Store:
     # -- copies: signatures and LSH buckets (the CopyStorage protocol) --------------------------
 
     def candidates(self, keys: Sequence[int]) -> set[str]:
-        found: set[str] = set()
-        for chunk in _chunks(_signed(keys)):
-            marks = ",".join("?" * len(chunk))
-            found.update(
-                row[0]
-                for row in self._db.execute(
-                    f"SELECT DISTINCT id FROM lsh_buckets WHERE key IN ({marks})", chunk
-                )
-            )
-        return found
+        sql = "SELECT DISTINCT id FROM lsh_buckets WHERE key IN ({})"
+        return {row[0] for row in self._select_in(sql, _signed(keys))}
 
     def paragraphs(self, ids: Collection[str]) -> Mapping[str, Sequence[str]]:
         bodies: dict[str, Sequence[str]] = {
@@ -286,16 +278,8 @@ class Store:
         )
 
     def story_candidates(self, keys: Sequence[str]) -> set[str]:
-        found: set[str] = set()
-        for chunk in _chunks(list(keys)):
-            marks = ",".join("?" * len(chunk))
-            found.update(
-                row[0]
-                for row in self._db.execute(
-                    f"SELECT DISTINCT id FROM story_keys WHERE key IN ({marks})", chunk
-                )
-            )
-        return found
+        sql = "SELECT DISTINCT id FROM story_keys WHERE key IN ({})"
+        return {row[0] for row in self._select_in(sql, keys)}
 
     def story_features(self, ids: Collection[str]) -> dict[str, dict[str, Any]]:
         out: dict[str, dict[str, Any]] = {}
@@ -356,7 +340,7 @@ class Store:
     def clear_pending(self) -> None:
         self._db.execute("DELETE FROM pending")
 
-    def _select_in(self, sql: str, values: Collection[str]) -> list[tuple[Any, ...]]:
+    def _select_in(self, sql: str, values: Collection[Any]) -> list[tuple[Any, ...]]:
         """Run ``sql`` (with one ``IN ({})`` placeholder) over ``values`` in chunks."""
         rows: list[tuple[Any, ...]] = []
         for chunk in _chunks(sorted(values)):
