@@ -152,14 +152,17 @@ def test_a_failing_batch_loses_nothing_already_committed(tmp_path: Path, monkeyp
     calls = {"n": 0}
     real = index._article
 
+    class Crash(BaseException):
+        """Not an Exception: like an interrupt, it ends the batch."""
+
     def explode(page: Page, *rest: Any) -> Any:
         calls["n"] += 1
         if calls["n"] == 2:
-            raise RuntimeError("simulated crash")
+            raise Crash
         return real(page, *rest)
 
     monkeypatch.setattr(index, "_article", explode)
-    with pytest.raises(RuntimeError):
+    with pytest.raises(Crash):
         index.add(pages[1:])
     index.store.close()
     survivor = open_index(db, Settings(batch_size=1))
@@ -241,3 +244,24 @@ def test_public_api_all_is_complete() -> None:
 
 def test_sentences_used_by_digest_keep_quotes() -> None:
     assert len(sentences("“We need to… return,” Putin said. Kim nodded.")) == 2
+
+
+def test_a_page_that_fails_is_skipped_and_the_run_goes_on(tmp_path: Path, monkeypatch: Any) -> None:
+    pages = [Page(id=f"p{i}", text=(SEEDS / SEED_IDS[i]).read_text()) for i in range(3)]
+    index = Index(Store(tmp_path / "fail.db"), Settings(batch_size=10))
+    real = index._article
+
+    def fail_on_p1(page: Page, *rest: Any) -> Any:
+        if page.id == "p1":
+            raise ValueError("extractor choked")
+        return real(page, *rest)
+
+    monkeypatch.setattr(index, "_article", fail_on_p1)
+    report = index.add(pages)
+    assert report.skipped["failed to process"] == 1
+    assert "ValueError: extractor choked" in report.skips[0].detail
+    assert set(index.store.articles()) == {"p0", "p2"}
+    assert index.store.page_hash("p1") is None  # its writes were undone
+    stories = index.story_records()
+    assert any(set(s["articles"]) == {"p0", "p2"} for s in stories)
+    index.store.close()

@@ -132,7 +132,7 @@ class Index:
                         report.pages_read += 1
                         report.skip(item)
                     else:
-                        self._add_page(item, report, site_lines)
+                        self._add_page_safely(item, report, site_lines)
             if progress is not None:
                 progress(len(batch))
         self.rebuild(report)
@@ -163,6 +163,20 @@ class Index:
             total.add_counts(site, pages, mine.counts[site])
             self.store.add_site_counts(site, pages, mine.counts[site])
         return total.view()
+
+    def _add_page_safely(self, page: Page, report: RunReport, site_lines: SiteLines | None) -> None:
+        """One page; if processing it fails, its writes are undone and it is a counted skip.
+
+        A page that makes an extractor raise (malformed markup, a pathological text) must not
+        end the run or lose the batch; only errors that are not ``Exception`` (an interrupt,
+        running out of memory in C) end the batch, which then rolls back whole.
+        """
+        try:
+            with self.store.savepoint():
+                self._add_page(page, report, site_lines)
+        except Exception as exc:  # noqa: BLE001 - reported with its type and message
+            report.skip(Skip(page.id, page.origin or page.id, "failed to process",
+                             f"{type(exc).__name__}: {exc}"[:300]))
 
     def _add_page(self, page: Page, report: RunReport, site_lines: SiteLines | None = None) -> None:
         report.pages_read += 1

@@ -142,6 +142,19 @@ class Store:
         finally:
             self._in_batch = False
 
+    @contextmanager
+    def savepoint(self) -> Iterator[None]:
+        """Inside a batch: undo only this block's writes if it raises (one page's)."""
+        self._db.execute("SAVEPOINT page")
+        try:
+            yield
+        except BaseException:
+            self._db.execute("ROLLBACK TO page")
+            self._db.execute("RELEASE page")
+            raise
+        else:
+            self._db.execute("RELEASE page")
+
     # -- settings that must not change under a store -------------------------------------------
 
     def get_meta(self, key: str) -> str | None:
