@@ -72,25 +72,10 @@ def segment_shingles(
     n-grams are hashed over the whole array once and those that cross a boundary dropped.
     """
     count = len(lengths)
-    lengths = np.asarray(lengths, dtype=np.int64)
-    ends = np.cumsum(lengths)
-    starts = ends - lengths
-    grams = EMPTY
-    owner_of = np.zeros(0, dtype=np.int64)
-    if len(hashes) >= size:
-        polynomials = _polynomials(hashes, size)
-        owner_of = np.repeat(np.arange(count, dtype=np.int64), lengths)[: len(polynomials)]
-        inside = np.arange(len(polynomials)) + size <= ends[owner_of]
-        grams = finish(polynomials[inside], size)
-        owner_of = owner_of[inside]
-    # Positions are in order, so each segment's n-grams are one run of ``grams``.
-    bounds = np.searchsorted(owner_of, np.arange(count + 1, dtype=np.int64))
-    parts: list[np.ndarray] = []
-    for k in range(count):
-        if 0 < lengths[k] < size:
-            parts.append(shingle_hashes(hashes[starts[k] : ends[k]], size))
-        else:
-            parts.append(unique_sorted(grams[bounds[k] : bounds[k + 1]]))
+    grams, owner = segment_grams(hashes, lengths, size)
+    # ``owner`` is sorted, so each segment's shingles are one run of ``grams``
+    bounds = np.searchsorted(owner, np.arange(count + 1, dtype=np.int64))
+    parts = [unique_sorted(grams[bounds[k] : bounds[k + 1]]) for k in range(count)]
     offsets = np.zeros(count + 1, dtype=np.int64)
     np.cumsum([len(part) for part in parts], out=offsets[1:])
     return (np.concatenate(parts) if parts else EMPTY), offsets
