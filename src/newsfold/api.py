@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any, BinaryIO
@@ -60,7 +61,7 @@ def run(
 ) -> RunReport:
     """The whole batch pipeline; writes ``articles.jsonl``, ``stories.jsonl``, ``report.json``.
 
-    The batch run uses a private in-memory store and the same code as incremental ingest, so a
+    The batch run uses a private temporary store and the same code as incremental ingest, so a
     batch run and an ingest of the same pages give the same groups and stories.
     """
     settings = settings or Settings()
@@ -70,12 +71,15 @@ def run(
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise InputError(f"cannot create the output folder {out}: {exc.strerror}") from exc
-    index = Index(Store(":memory:"), settings)
-    try:
-        report = index.add(_pages(inputs, settings, stdin, progress), None)
-        write_outputs(index, out, report)
-    finally:
-        index.store.close()
+    # A private store in a temporary file rather than in memory, so that a large corpus is
+    # bounded by disk, not RAM; it is removed with its folder when the run ends.
+    with tempfile.TemporaryDirectory(prefix="newsfold-run-") as scratch:
+        index = Index(Store(Path(scratch) / "run.db"), settings)
+        try:
+            report = index.add(_pages(inputs, settings, stdin, progress), None)
+            write_outputs(index, out, report)
+        finally:
+            index.store.close()
     return report
 
 
