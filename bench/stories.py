@@ -318,7 +318,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"error: labelled data not found in {data_dir} (need ecbplus/ and multinews-dev/)",
             file=sys.stderr,
         )
-        return 1
+        return 2
     overrides: dict[str, Any] = {}
     if args.threshold is not None:
         overrides["threshold"] = args.threshold

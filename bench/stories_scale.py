@@ -168,7 +168,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"error: labelled data not found in {data_dir} (need ecbplus/ and multinews-dev/)",
             file=sys.stderr,
         )
-        return 1
+        return 2
     options = StoryOptions()
     articles = load_ecbplus(data_dir)[0] + load_multinews(data_dir)[0]
     story_features(articles[0], options)  # load the frequency tables outside the timing

@@ -144,3 +144,19 @@ def test_same_site_chrome_is_dropped_once_the_site_has_pages() -> None:
     together.add([_site_page("p3", SEED_IDS[0])])
     later = {r["id"]: r for r in together.article_records()}["p3"]
     assert later["body"] and BLURB not in later["body"]
+
+
+def test_copies_compare_without_the_sites_repeated_lines() -> None:
+    pages = [_site_page(f"p{n}", SEED_IDS[n]) for n in range(3)]
+    index = Index(Store(":memory:"), Settings(stages=("copies",)))
+    index.add(pages)
+    body = index.store.articles(["p0"])["p0"].paragraphs  # the text as given, chrome and all
+    compared = index.store.paragraphs(["p0"])["p0"]
+    assert "Home | World | Business" in body
+    assert "Home | World | Business" not in compared and BLURB not in compared
+    assert set(compared) < set(body)
+    # the site's chrome joins nothing: only 000/001 (one AFP story) are copies, 004 stays apart
+    groups = {r["id"]: r["copy_group"] for r in index.article_records()}
+    assert groups["p0"] == groups["p1"] != groups["p2"]
+    # the raw page stays in the store as it came
+    assert index.store.get_page("p0") == Page(id="p0", text=pages[0].text, site="daily.example")

@@ -12,7 +12,7 @@ import sys
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import IO, Any, BinaryIO
+from typing import Any, BinaryIO
 
 from .clean import clean_page
 from .config import Settings
@@ -146,8 +146,3 @@ def _write_json(path: Path, data: dict[str, Any]) -> None:
         json.dump(data, handle, ensure_ascii=False, indent=2)
         handle.write("\n")
     os.replace(tmp, path)
-
-
-def dump(records: Iterable[dict[str, Any]], stream: IO[str]) -> None:
-    for record in records:
-        stream.write(json.dumps(record, ensure_ascii=False) + "\n")

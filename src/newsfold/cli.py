@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -19,6 +20,7 @@ from . import __version__
 from .api import clean_file, ingest, open_index, run
 from .config import Settings, load_settings, parse_stages
 from .errors import ConfigError, NewsfoldError
+from .index import Index
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -137,11 +139,8 @@ def ingest_command(inputs: tuple[str, ...], stages: tuple[str, ...] | None, quie
 @handle_errors
 def stories_command(as_json: bool, by_topic: bool, db: str | None, config: str | None) -> None:
     """List the stories in the store, newest first (grouped by topic with --topics)."""
-    settings = _settings(config, db=db)
-    _require_store(settings.db)
-    index = open_index(settings.db, settings)
-    records = index.story_records(with_topics=by_topic)
-    index.store.close()
+    with _stored_index(config, db) as index:
+        records = index.story_records(with_topics=by_topic)
     if as_json:
         for record in records:
             click.echo(json.dumps(record, ensure_ascii=False))
@@ -168,11 +167,8 @@ def show_command(story: str, fmt: str, db: str | None, config: str | None) -> No
     from .digest import render_html, render_markdown
     from .models import Story
 
-    settings = _settings(config, db=db)
-    _require_store(settings.db)
-    index = open_index(settings.db, settings)
-    record = index.store.story_record(story)
-    index.store.close()
+    with _stored_index(config, db) as index:
+        record = index.store.story_record(story)
     if fmt == "json":
         click.echo(json.dumps(record, ensure_ascii=False, indent=2))
         return
@@ -205,11 +201,19 @@ def clean_command(page: str, as_json: bool, config: str | None) -> None:
     click.echo("\n".join(lines))
 
 
-def _require_store(db: str) -> None:
-    import os
-
-    if db != ":memory:" and not os.path.exists(db):
-        raise NewsfoldError(f"no store at {db}: run 'newsfold ingest INPUT --db {db}' first")
+@contextmanager
+def _stored_index(config: str | None, db: str | None) -> Iterator[Index]:
+    """The index over an existing store (reading commands must not create an empty one)."""
+    settings = _settings(config, db=db)
+    if settings.db != ":memory:" and not os.path.exists(settings.db):
+        raise NewsfoldError(
+            f"no store at {settings.db}: run 'newsfold ingest INPUT --db {settings.db}' first"
+        )
+    index = open_index(settings.db, settings)
+    try:
+        yield index
+    finally:
+        index.store.close()
 
 
 def _print_stories(records: list[dict[str, Any]], indent: str = "") -> None:

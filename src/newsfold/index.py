@@ -202,7 +202,10 @@ class Index:
             return
         if self.settings.runs("copies"):
             with report.timed("copies"):
-                outcome = self._copies.add(article.id, self._copy_text(article, site_lines))
+                copy_text = self._copy_text(article, site_lines)
+                if copy_text != list(article.paragraphs):
+                    self.store.put_copy_body(article.id, copy_text)
+                outcome = self._copies.add(article.id, copy_text)
                 if outcome.too_short:
                     report.too_short_to_compare += 1
                 for pair in outcome.pairs:

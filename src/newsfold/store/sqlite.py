@@ -215,12 +215,6 @@ class Store:
                 ).fetchall()
         return {row[0]: Article.from_dict(json.loads(row[1])) for row in rows}
 
-    def article(self, article_id: str) -> Article:
-        found = self.articles([article_id])
-        if article_id not in found:
-            raise NotFoundError(f"no article {article_id!r} in {self.path}")
-        return found[article_id]
-
     def count(self, table: str) -> int:
         if table not in {"pages", "articles", "copy_pairs", "stories", "story_links",
                          "lsh_buckets", "signatures"}:
@@ -241,11 +235,8 @@ class Store:
             bodies[key] = tuple(json.loads(data))
         return bodies
 
-    def put_paragraphs(self, doc_id: str, paragraphs: Sequence[str]) -> None:
-        """Keep the compared text of a page only when it is not its article's body."""
-        stored = self.articles([doc_id]).get(doc_id)
-        if stored is not None and tuple(paragraphs) == stored.paragraphs:
-            return
+    def put_copy_body(self, doc_id: str, paragraphs: Sequence[str]) -> None:
+        """The text copies compared for a page, kept when it is not its article's body."""
         self._db.execute(
             "INSERT OR REPLACE INTO copy_bodies VALUES (?, ?)",
             (doc_id, json.dumps(list(paragraphs), ensure_ascii=False)),
@@ -266,18 +257,6 @@ class Store:
             "INSERT OR REPLACE INTO copy_pairs VALUES (?, ?, ?)",
             (pair.a, pair.b, json.dumps(pair.to_dict())),
         )
-
-    def copy_pairs(self, ids: Collection[str] | None = None) -> list[CopyPair]:
-        if ids is None:
-            rows = self._db.execute("SELECT data FROM copy_pairs ORDER BY a, b").fetchall()
-        else:
-            rows = []
-            for chunk in _chunks(sorted(ids)):
-                marks = ",".join("?" * len(chunk))
-                rows += self._db.execute(
-                    f"SELECT data FROM copy_pairs WHERE a IN ({marks}) ORDER BY a, b", chunk
-                ).fetchall()
-        return [CopyPair.from_dict(json.loads(row[0])) for row in rows]
 
     # -- stories: features, inverted index, links ----------------------------------------------
 
@@ -307,9 +286,6 @@ class Store:
     def put_story_link(self, a: str, b: str) -> None:
         first, second = sorted((a, b))
         self._db.execute("INSERT OR IGNORE INTO story_links VALUES (?, ?)", (first, second))
-
-    def story_links(self) -> list[tuple[str, str]]:
-        return [(r[0], r[1]) for r in self._db.execute("SELECT a, b FROM story_links ORDER BY a, b")]
 
     # -- site line counts (same-site chrome) ---------------------------------------------------
 
