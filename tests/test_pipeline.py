@@ -265,3 +265,38 @@ def test_a_page_that_fails_is_skipped_and_the_run_goes_on(tmp_path: Path, monkey
     stories = index.story_records()
     assert any(set(s["articles"]) == {"p0", "p2"} for s in stories)
     index.store.close()
+
+
+def test_a_failed_page_and_a_repeated_id_leave_no_site_counts(
+    tmp_path: Path, monkeypatch: Any
+) -> None:
+    """Site line counts hold exactly the pages that were stored: a page that failed is taken
+    back out, and an id given twice in one batch counts once."""
+    text = (SEEDS / SEED_IDS[0]).read_text()
+    pages = [
+        Page(id="a", text=text, site="example.org"),
+        Page(id="a", text=text, site="example.org"),  # the same page again: one page
+        Page(id="b", text=(SEEDS / SEED_IDS[1]).read_text(), site="example.org"),
+        Page(id="c", text=(SEEDS / SEED_IDS[2]).read_text(), site="example.org"),
+    ]
+    index = Index(Store(tmp_path / "sites.db"), Settings(batch_size=10))
+    real = index._article
+
+    def fail_on_b(page: Page, *rest: Any) -> Any:
+        if page.id == "b":
+            raise ValueError("extractor choked")
+        return real(page, *rest)
+
+    monkeypatch.setattr(index, "_article", fail_on_b)
+    report = index.add(pages)
+    assert report.skipped["failed to process"] == 1
+    assert report.already_stored == 1
+    from newsfold.clean.site import page_line_keys
+
+    keys_of = {p.id: page_line_keys(p.text or "") for p in pages}
+    pages_counted, counts = index.store.site_counts("example.org", keys_of["b"] | keys_of["a"])
+    assert pages_counted == 2  # a and c, not the repeated a nor the failed b
+    for key in keys_of["b"] | keys_of["a"]:
+        expected = (key in keys_of["a"]) + (key in keys_of["c"])
+        assert counts.get(key, 0) == expected
+    index.store.close()

@@ -19,12 +19,13 @@ import dataclasses
 import hashlib
 import json
 from collections import OrderedDict, defaultdict
-from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from itertools import islice
 from typing import Any
 
 from .backends.local import page_paragraphs
 from .clean import SiteLines, SiteLineStats, clean_page
+from .clean.site import page_line_keys
 from .config import Settings
 from .copies import CopyIndex, UnionFind
 from .copies.sitelines import drop_repeated
@@ -125,20 +126,27 @@ class Index:
             if not batch:
                 break
             with self.store.batch():
+                # Content hashes of the batch's ids already stored, looked up once; pages of
+                # this batch are added as they are stored (a repeated id is then seen).
+                known = self.store.page_hashes(
+                    [item.id for item in batch if isinstance(item, Page)]
+                )
                 with report.timed("site lines"):
-                    site_lines = self._count_site_lines(batch)
+                    site_lines = self._count_site_lines(batch, known)
                 for item in batch:
                     if isinstance(item, Skip):
                         report.pages_read += 1
                         report.skip(item)
                     else:
-                        self._add_page_safely(item, report, site_lines)
+                        self._add_page_safely(item, report, site_lines, known)
             if progress is not None:
                 progress(len(batch))
         self.rebuild(report)
         return report
 
-    def _count_site_lines(self, batch: Sequence[Page | Skip]) -> SiteLines | None:
+    def _count_site_lines(
+        self, batch: Sequence[Page | Skip], known: Mapping[str, str]
+    ) -> SiteLines | None:
         """Count the batch's new text pages per site, add the stored counts, store the sum.
 
         The view a page is cleaned with holds every page of its site stored before plus the
@@ -149,9 +157,12 @@ class Index:
         if not (self.settings.runs("clean") or self.settings.runs("copies")):
             return None
         fresh = SiteLineStats()
+        counted: set[str] = set()
         for item in batch:
             if (isinstance(item, Page) and item.site and item.text is not None
-                    and self.store.page_hash(item.id) is None):
+                    and item.id not in known and item.id not in counted):
+                # An id given twice is stored once (the second is a duplicate): count it once.
+                counted.add(item.id)
                 fresh.update(item.site, item.text)
         mine = fresh.view()
         if not mine.pages:
@@ -164,24 +175,44 @@ class Index:
             self.store.add_site_counts(site, pages, mine.counts[site])
         return total.view()
 
-    def _add_page_safely(self, page: Page, report: RunReport, site_lines: SiteLines | None) -> None:
+    def _add_page_safely(
+        self,
+        page: Page,
+        report: RunReport,
+        site_lines: SiteLines | None,
+        known: dict[str, str],
+    ) -> None:
         """One page; if processing it fails, its writes are undone and it is a counted skip.
 
         A page that makes an extractor raise (malformed markup, a pathological text) must not
         end the run or lose the batch; only errors that are not ``Exception`` (an interrupt,
-        running out of memory in C) end the batch, which then rolls back whole.
+        running out of memory in C) end the batch, which then rolls back whole. The failed
+        page's lines are taken out of its site's counts again (they were counted with the
+        batch, before the page was processed), so a page that was not stored counts nowhere.
         """
+        fresh = page.id not in known
         try:
             with self.store.savepoint():
-                self._add_page(page, report, site_lines)
+                self._add_page(page, report, site_lines, known)
         except Exception as exc:  # noqa: BLE001 - reported with its type and message
+            if fresh:
+                known.pop(page.id, None)
+            if fresh and site_lines is not None and page.site and page.text is not None:
+                keys = page_line_keys(page.text)
+                self.store.add_site_counts(page.site, -1, dict.fromkeys(keys, -1))
             report.skip(Skip(page.id, page.origin or page.id, "failed to process",
                              f"{type(exc).__name__}: {exc}"[:300]))
 
-    def _add_page(self, page: Page, report: RunReport, site_lines: SiteLines | None = None) -> None:
+    def _add_page(
+        self,
+        page: Page,
+        report: RunReport,
+        site_lines: SiteLines | None,
+        known: dict[str, str],
+    ) -> None:
         report.pages_read += 1
         digest = content_hash(page)
-        stored = self.store.page_hash(page.id)
+        stored = known.get(page.id)
         if stored is not None:
             if stored == digest:
                 report.already_stored += 1
@@ -194,6 +225,7 @@ class Index:
         with report.timed("clean"):
             article = self._article(page, site_lines)
         self.store.put_page(page, digest)
+        known[page.id] = digest
         self.store.put_article(article)
         report.pages_kept += 1
         self.store.add_pending((article.id,))

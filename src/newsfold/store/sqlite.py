@@ -170,6 +170,11 @@ class Store:
         row = self._db.execute("SELECT content_hash FROM pages WHERE id=?", (page_id,)).fetchone()
         return None if row is None else str(row[0])
 
+    def page_hashes(self, page_ids: Collection[str]) -> dict[str, str]:
+        """Content hash of each of ``page_ids`` that is stored (one query per chunk)."""
+        rows = self._select_in("SELECT id, content_hash FROM pages WHERE id IN ({})", set(page_ids))
+        return {str(i): str(h) for i, h in rows}
+
     def put_page(self, page: Page, content_hash: str) -> None:
         kind = "html" if page.html is not None else "text"
         raw = (page.html if page.html is not None else page.text) or ""
