@@ -43,6 +43,7 @@ from .stories import (
     story_features,
     topics_from_stories,
 )
+from .stories.partition import bounded_pieces
 
 ProgressHook = Callable[[int], None]
 
@@ -307,20 +308,27 @@ class Index:
 
     def _rebuild(self, pending: set[str], report: RunReport) -> None:
         store, settings = self.store, self.settings
-        # every edge of a stored article stays inside its old component, and new edges join
-        # pending articles only: the old components of the pending articles are all that changes
-        old_components = {c for _, _, c in store.assignments_for(pending).values() if c}
-        affected = pending | store.members("component", old_components)
+        # What a new edge can change: the copy groups of the pending articles (an article that
+        # gained a copy pair or a story link is pending itself), then the stories holding any
+        # of those. Copy groups are exact components of verified pairs, so their scope is
+        # closed; stories are rebuilt over the touched stories only (online: a new article
+        # joins, merges or splits the stories it links to, and no other story is re-clustered),
+        # so the work per batch is bounded by the stories it touches, not by the corpus.
+        previous_pending = store.assignments_for(pending)
+        old_groups = {g for g, _, _ in previous_pending.values() if g}
+        copy_scope = pending | store.members("copy_group", old_groups)
+        old_story_ids = {s for _, s, _ in store.assignments_for(copy_scope).values() if s}
+        affected = copy_scope | store.members("story", old_story_ids)
         articles = store.articles(affected)
         nodes = sorted(a for a, art in articles.items() if art.paragraphs)
         inside = set(nodes)
         previous = store.assignments_for(affected)
 
         pairs = store.copy_pairs_touching(nodes) if settings.runs("copies") else []
+        pairs = [p for p in pairs if p.a in inside and p.b in inside]
         links = store.story_links_touching(nodes) if settings.runs("stories") else []
         links = [(a, b) for a, b in links if a in inside and b in inside]
-        components = _components(nodes, [(p.a, p.b) for p in pairs] + links)
-        component_of = {m: short_id("c", comp[0]) for comp in components for m in comp}
+        component_of: dict[str, str] = {}
 
         group_of: dict[str, str] = {}
         groups: list[tuple[str, ...]] = []
@@ -337,10 +345,19 @@ class Index:
         if settings.runs("stories"):
             with report.timed("stories"):
                 features = self._stored_features(nodes)
-                # copy groups join as whole units; links and refinement decide the rest
-                stories = stories_from_links(
-                    features, links, [g for g in groups if len(g) > 1], settings.stories
-                )
+                # copy groups join as whole units; links and refinement decide the rest, over
+                # pieces small enough to refine (see stories.partition)
+                stories = []
+                for piece in bounded_pieces(
+                    nodes, links, groups, features, settings.stories
+                ):
+                    piece_id = short_id("c", piece.members[0])
+                    component_of.update(dict.fromkeys(piece.members, piece_id))
+                    stories += stories_from_links(
+                        {m: features[m] for m in piece.members}, piece.links,
+                        piece.copy_groups, settings.stories,
+                    )
+                stories.sort()
                 old_ids = {s for _, s, _ in previous.values() if s}
                 story_of, retired_stories = assign_ids(
                     stories, {a: s for a, (_, s, _) in previous.items()}, "s",
