@@ -223,6 +223,8 @@ def test_empty_story_gives_an_empty_digest() -> None:
         {"redundancy_similarity": 1.5},
         {"min_sentence_words": 10, "max_sentence_words": 5},
         {"position_weight": -1.0},
+        {"opening_words": -1},
+        {"min_article_relevance": 1.0},
     ],
 )
 def test_options_are_validated(bad: dict[str, Any]) -> None:

@@ -4,7 +4,11 @@ The data is not part of the repository (../shared/data, or $NEWSFOLD_DATA); with
 without rouge-score (the bench extra), the test is skipped. Measured when the floor was set:
 ROUGE-1/2 F1 46.1/16.2 (lead of the first article at the same budget: 41.5/14.1); with the
 summary ordered article by article and compressed for reading, 46.1/16.0 (bench/digest.py;
-45.7/16.0 on docs through the clean stage).
+45.7/16.0 on docs through the clean stage). Opening with the lead of the main article (160
+words), without off-story pages, page notes and damaged text: ROUGE-1/2/L 46.6/17.1/22.6 (before
+46.1/16.0/21.1; cleaned docs 46.0/16.9/22.3). A story moves by several points when the method
+changes (the standard error of the mean ROUGE-2 over these 50 stories is 1.7), so the floors sit
+about half a point below.
 """
 
 from __future__ import annotations
@@ -36,11 +40,12 @@ def as_article(story: str, index: int, doc: str) -> Article:
 @pytest.mark.skipif(not CLUSTERS.is_file(), reason=f"no labelled data at {CLUSTERS}")
 def test_summary_rouge_stays_above_its_floor() -> None:
     rouge_scorer = pytest.importorskip("rouge_score.rouge_scorer")
-    scorer = rouge_scorer.RougeScorer(["rouge1", "rouge2"], use_stemmer=True)
+    scorer = rouge_scorer.RougeScorer(["rouge1", "rouge2", "rougeL"], use_stemmer=True)
     stories = [
         json.loads(line) for line in CLUSTERS.read_text(encoding="utf-8").splitlines() if line
     ]
     ours: list[tuple[float, float]] = []
+    longest_common: list[float] = []
     headlines: list[str] = []
     lead: list[tuple[float, float]] = []
     for story in stories:
@@ -49,13 +54,16 @@ def test_summary_rouge_stays_above_its_floor() -> None:
         headlines.append(digest.headline)
         words = len(digest.summary.split())
         first = " ".join(" ".join(articles[0].paragraphs).split()[:words])
-        for target, text in ((ours, digest.summary), (lead, first)):
-            score = scorer.score(story["summary"], text)
-            target.append((score["rouge1"].fmeasure, score["rouge2"].fmeasure))
+        score = scorer.score(story["summary"], digest.summary)
+        ours.append((score["rouge1"].fmeasure, score["rouge2"].fmeasure))
+        longest_common.append(score["rougeL"].fmeasure)
+        score = scorer.score(story["summary"], first)
+        lead.append((score["rouge1"].fmeasure, score["rouge2"].fmeasure))
     rouge1 = 100 * sum(r for r, _ in ours) / len(ours)
     rouge2 = 100 * sum(r for _, r in ours) / len(ours)
     lead1 = 100 * sum(r for r, _ in lead) / len(lead)
-    assert rouge1 >= 45.0 and rouge2 >= 15.3, (rouge1, rouge2)
+    rouge_l = 100 * sum(longest_common) / len(longest_common)
+    assert rouge1 >= 46.0 and rouge2 >= 16.5 and rouge_l >= 22.0, (rouge1, rouge2, rouge_l)
     assert rouge1 >= lead1 + 3.0, (rouge1, lead1)
     # Multi-News docs carry no titles: every headline is cut from a lead sentence, short.
     long = [h for h in headlines if not 3 <= len(h.split()) <= 14]
