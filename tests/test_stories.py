@@ -313,3 +313,33 @@ def test_same_actor_look_alike_events_are_split(topic: str) -> None:
     assert cluster(mine) == sorted(tuple(v) for v in expected.values())
     # Without the look-alike split test, average link alone merges the two events.
     assert len(cluster(mine, (), StoryOptions(split_min_size=10_000))) == 1
+
+
+def test_pages_with_no_article_join_no_story(tmp_path: Path) -> None:
+    """Through the whole pipeline: a page the clean stage finds no article in is in no story.
+
+    Two such pages with the same chrome (a site's "page not available" text, fetched for two
+    unrelated events) would otherwise be a copy group and a story of their own, and any page
+    that shares their chrome words could be pulled towards them.
+    """
+    from newsfold import run
+
+    seeds = FIXTURES / "seeds"
+    chrome = (FIXTURES / "clean" / "handmade" / "all_chrome.txt").read_text(encoding="utf-8")
+    ecb, _ = ecb_articles()
+    other = ecb[min(ecb)]
+    records = [
+        {"id": "seed-000", "text": (seeds / "000_c8debece95dd983e.txt").read_text("utf-8")},
+        {"id": "seed-004", "text": (seeds / "004_82459974c147e689.txt").read_text("utf-8")},
+        {"id": "other", "text": f"{other.title}\n\n{other.body}"},
+        {"id": "chrome-1", "text": chrome},
+        {"id": "chrome-2", "text": chrome},
+    ]
+    pages = tmp_path / "pages.jsonl"
+    pages.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    run([pages], tmp_path / "out")
+    lines = (tmp_path / "out" / "articles.jsonl").read_text(encoding="utf-8").splitlines()
+    story = {r["id"]: r["story"] for r in map(json.loads, lines)}
+    assert story["chrome-1"] is None and story["chrome-2"] is None
+    assert story["seed-000"] == story["seed-004"] is not None
+    assert story["other"] not in (None, story["seed-000"])

@@ -89,6 +89,58 @@ def test_numbers_and_dates_are_normalised() -> None:
     assert set(features.dates) == {"2019-04-25", "2018"}
 
 
+def test_word_weights_follow_the_options_through_the_memo() -> None:
+    # The weight memo is keyed by the idf settings: alternating two settings must never hand one
+    # setting's remembered weight to the other.
+    sharp = StoryOptions(idf_ceiling=8.0, idf_power=2.0)
+    plain = StoryOptions()
+    for _ in range(2):
+        assert term_weight("vladivostok", ("en",), plain) == pytest.approx(
+            7.0 - zipf("vladivostok", ("en",))
+        )
+        assert term_weight("vladivostok", ("en",), sharp) == pytest.approx(
+            (8.0 - zipf("vladivostok", ("en",))) ** 2
+        )
+
+
+def test_features_do_not_depend_on_the_weight_memo(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A memo bound of 3 words clears it again and again inside one article: same features.
+    from newsfold.stories import features as features_module
+
+    article = Article(
+        id="m", title="Putin meets Kim", paragraphs=("Putin met Kim in Vladivostok.",)
+    )
+    expected = story_features(article)
+    features_module._weight_memo.cache_clear()
+    monkeypatch.setattr(features_module, "_WEIGHT_MEMO_SIZE", 3)
+    assert story_features(article) == expected
+
+
+def test_numbers_at_text_edges_and_beside_letters() -> None:
+    article = Article(
+        id="n",
+        paragraphs=("2019-04-25: 1,200 people, A380 jets, 3.5% and 12 000 euros on 1999-12-31.",),
+    )
+    features = story_features(article)
+    assert features.numbers == ("1200", "12000", "3.5", "380")
+    assert features.dates == ("1999-12-31", "2019-04-25")
+    # An ISO-looking run glued to letters or digits is not a date; its digit groups are numbers.
+    glued = story_features(Article(id="g", paragraphs=("x2020-01-01 and 2020-01-011 v1.2.3 45",)))
+    assert glued.dates == ("2020",)
+    assert glued.numbers == ("01", "011", "1.2", "45")
+
+
+def test_terms_rank_by_weight_then_alphabetically() -> None:
+    # Two unknown words weigh the same (the floor) and occur once each in the title: a tie, which
+    # goes to the word that sorts first; an earlier body position weighs more than a later one.
+    features = story_features(Article(id="t", title="zzqxw qqzxw"))
+    assert [term for term, _ in features.terms] == ["qqzxw", "zzqxw"]
+    weights = [weight for _, weight in features.terms]
+    assert weights[0] == weights[1] == pytest.approx(2**-0.5, abs=1e-6)
+    body = story_features(Article(id="b", paragraphs=("zzqxw qqzxw",)))
+    assert [term for term, _ in body.terms] == ["zzqxw", "qqzxw"]
+
+
 def test_candidate_keys_are_few_and_sorted() -> None:
     options = StoryOptions(keys_per_article=5)
     for features in ecb_features().values():
