@@ -581,3 +581,39 @@ def test_closing_promotion_is_not_body() -> None:
     )
     article = clean_text("\n".join(["\u2022 Home", *_PARAGRAPHS, promo, "\u2022 Contact"]))
     assert list(article.paragraphs) == _PARAGRAPHS
+
+
+_BODY = (
+    "A hacker claims to have stolen the upcoming season of the hit series and has released "
+    "episodes online after a ransom demand went unanswered, the studio said on Saturday.\n\n"
+    "The hacker, operating under a pseudonym, has already uploaded the first episodes to a "
+    "file-sharing service and threatened to release more of them this week.\n\n"
+    "New episodes are scheduled for official release on June 9, according to the studio, "
+    "which said it was working with the police on the matter.\n"
+)
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        # A photo caption printed twice (alt text, then caption), blank lines between.
+        ("FILE - In this Aug. 11, 2015 file photo, an actress attends a screening at a theater "
+        "in New York. (Associated Press)\n\nFILE - In this Aug. 11, 2015 file photo, an actress "
+        "attends a screening at a theater in New York. (Associated Press)\n\n"),
+        # A newsletter blurb of two sentences, then the byline.
+        ("Breaking News Emails Get breaking news alerts and special reports. The news and "
+        "stories that matter, delivered weekday mornings.\n\nBy Jane Example\n\n"),
+        # A source path and a close button.
+        "/ Source: TODAY By A. Pawlowski\n\n",
+        "\u00d7 Close What is the Tomatometer?\n\n",
+    ],
+)
+def test_captions_blurbs_and_widgets_are_not_titles(header: str) -> None:
+    article = clean_page(Page(id="p", text=header + _BODY))
+    assert article.title is None
+    assert article.paragraphs[0].startswith("A hacker claims")
+
+
+def test_a_headline_with_an_abbreviation_is_still_a_title() -> None:
+    article = clean_page(Page(id="p", text="Gunman Kills L.A. Deputy on Gang Duty.\n\n" + _BODY))
+    assert article.title == "Gunman Kills L.A. Deputy on Gang Duty."

@@ -7,7 +7,15 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from itertools import accumulate
 
-from newsfold.clean.lines import BAD, GOOD, STAMP, Line, demote_repeated, read_lines
+from newsfold.clean.lines import (
+    BAD,
+    GOOD,
+    STAMP,
+    Line,
+    demote_repeated,
+    line_kind,
+    read_lines,
+)
 from newsfold.clean.metadata import (
     credit_line,
     date_from_url,
@@ -25,7 +33,7 @@ from newsfold.clean.runs import select
 from newsfold.clean.site import SiteLines
 from newsfold.clean.vocabulary import chrome_hits
 from newsfold.models import Article, Page
-from newsfold.text import normalise
+from newsfold.text import normalise, sentences
 
 NO_ARTICLE = "no article found"
 _DEFAULT = CleanOptions()
@@ -152,7 +160,9 @@ def _empty(*, id: str, url: str | None, page: Page | None = None) -> Article:
     )
 
 
-def _title_position(lines: list[Line], start: int, slug: frozenset[str]) -> int:
+def _title_position(
+    lines: list[Line], start: int, slug: frozenset[str], max_line_chars: int
+) -> int:
     """Position of the title line above the body start, -1 when none looks like one.
 
     Candidates are lines of 2-40 words that are not chrome phrases, dates, bylines or
@@ -179,13 +189,13 @@ def _title_position(lines: list[Line], start: int, slug: frozenset[str]) -> int:
             continue
         if line.words < 20 and parse_date(text):
             continue
-        if line.kind == BAD and not _repeated_title(lines, position):
+        if line.kind == BAD and not _repeated_title(lines, position, max_line_chars):
             continue
         if line.words >= 3:
             # Headlines rarely end with a full stop; a sentence is only a fallback.
             if not line.terminal and nearest < 0:
                 nearest = position
-            elif line.terminal and nearest_sentence < 0:
+            elif line.terminal and nearest_sentence < 0 and not _is_blurb(text):
                 nearest_sentence = position
         if slug:
             tokens = _title_tokens(text)
@@ -197,9 +207,20 @@ def _title_position(lines: list[Line], start: int, slug: frozenset[str]) -> int:
     return nearest if nearest >= 0 else nearest_sentence
 
 
-def _repeated_title(lines: list[Line], position: int) -> bool:
-    """A BAD line may still be the title when it is only BAD for being repeated on the page."""
+def _is_blurb(text: str) -> bool:
+    """Two full sentences ("Get breaking news alerts and special reports. The news that
+    matters, delivered weekday mornings."): a blurb, not a headline. Sentences of under five
+    words do not count, so that an abbreviation ("Gunman Kills L.A. Deputy") does not split
+    a headline."""
+    return sum(1 for sentence in sentences(text) if len(sentence.split()) >= 5) >= 2
+
+
+def _repeated_title(lines: list[Line], position: int, max_line_chars: int) -> bool:
+    """A BAD line may still be the title when it is only BAD for being repeated on the page
+    (not for its own words: a photo caption printed twice is still a caption)."""
     line = lines[position]
+    if line_kind(line.text, max_line_chars) == BAD:
+        return False
     neighbours = [
         other for other in lines[max(0, position - 1) : position + 2] if other is not line
     ]
@@ -220,9 +241,11 @@ def _is_header_line(line: Line) -> bool:
 
 _TOKEN = re.compile(r"\w+")
 # Lines that are never the headline: list items and menu entries (a bullet or a number
-# opening them), a photo credit in parentheses, a time stamp, a reading time.
+# opening them), a path or a close mark ("/ Source: TODAY", "× Close"), a photo credit in
+# parentheses, a time stamp, a reading time.
 _NOT_TITLE = re.compile(
-    r"^(?:[\u2022\u00b7\u25aa\u25cf\u25ba\u25b8\u2023\u2043*]\s|\d{1,2}[.)]\s|\(.*\)$|\d+\s*[Mm]in\b)"
+    r"^(?:[\u2022\u00b7\u25aa\u25cf\u25ba\u25b8\u2023\u2043*]\s|\d{1,2}[.)]\s|\(.*\)$|\d+\s*[Mm]in\b"
+    r"|[/|>\u00bb\u203a\u00d7])"
     r"|\b\d{1,2}:\d\d\b"
 )
 
@@ -348,7 +371,7 @@ def _clean_text(
     if selection.start < 0 or selection.run_words < max(1, options.min_body_words):
         return _empty(id=id, url=url, page=page)
     kept_positions = list(selection.kept)
-    title_at = _title_position(lines, selection.start, slug)
+    title_at = _title_position(lines, selection.start, slug, options.max_line_chars)
     standfirst = None
     if len(kept_positions) > 2 and 0 <= title_at and kept_positions[0] - title_at <= 3:
         # A paragraph right under the headline, set apart from the next one by furniture (a

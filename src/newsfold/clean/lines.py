@@ -245,6 +245,14 @@ def _short_features(s: str, max_line_chars: int) -> _Features:
     return _line_features(s, max_line_chars)
 
 
+def line_kind(text: str, max_line_chars: int) -> int:
+    """The class a stripped line gets from its own words (GOOD / SHORT / BAD / STAMP), before
+    page structure (repetition, galleries, the site's chrome) corrects it."""
+    if len(text) <= _MEMO_CHARS:
+        return _short_features(text, max_line_chars)[1]
+    return _line_features(text, max_line_chars)[1]
+
+
 def _line_features(s: str, max_line_chars: int) -> _Features:
     head = s if len(s) <= max_line_chars else s[:max_line_chars]
     lowered = head.lower()
