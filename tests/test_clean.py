@@ -617,3 +617,49 @@ def test_captions_blurbs_and_widgets_are_not_titles(header: str) -> None:
 def test_a_headline_with_an_abbreviation_is_still_a_title() -> None:
     article = clean_page(Page(id="p", text="Gunman Kills L.A. Deputy on Gang Duty.\n\n" + _BODY))
     assert article.title == "Gunman Kills L.A. Deputy on Gang Duty."
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A web archive's description of its crawl, standing where the article should be.
+        ("Starting in 1996, Alexa Internet has been donating their crawl data to the Internet "
+        "Archive. Flowing in every day, these data are added to the Wayback Machine after an "
+        "embargo period."),
+        # A social network's help text around an embed.
+        ("You can add location information to your Tweets, such as your city or precise "
+        "location, from the web and via third-party applications. You always have the option "
+        "to delete your Tweet location history. Learn more"),
+        # A browser prompt, in German.
+        ("Bitte aktivieren Sie JavaScript in Ihrem Browser, damit diese Seite richtig angezeigt "
+        "werden kann. Ohne JavaScript stehen Ihnen viele Funktionen dieser Website leider nicht "
+        "zur Verfügung, und die Inhalte werden nicht geladen."),
+        # A headline printed twice and nothing else: too little to be an article.
+        ("Who are the Russians who contacted the Trump campaign?\n\n"
+        "Who are the Russians who contacted the Trump campaign?"),
+    ],
+)
+def test_a_page_that_is_only_a_notice_has_no_article(text: str) -> None:
+    article = clean_page(Page(id="p", text=text))
+    assert article.paragraphs == ()
+    assert article.reason == "no article found"
+
+
+def test_an_article_that_mentions_the_wayback_machine_is_kept() -> None:
+    body = " ".join(
+        f"Paragraph {n} of the report says the library's archive of old web pages, the Wayback "
+        "Machine, now holds more captures than ever, and researchers rely on it daily."
+        for n in range(1, 8)
+    )
+    article = clean_page(Page(id="p", text=body))
+    assert article.paragraphs
+
+
+def test_a_short_japanese_article_counts_its_characters_as_words() -> None:
+    text = (
+        "商品の改造が商標法違反になる場合があります。正規品を加工して販売すると、"
+        "商標権の侵害と判断されることがあるため注意が必要です。\n\n"
+        "専門家は、改造品を販売する前に弁護士に相談するよう勧めています。"
+    )
+    article = clean_page(Page(id="p", text=text))
+    assert article.paragraphs

@@ -12,6 +12,7 @@ from newsfold.clean.lines import (
     GOOD,
     STAMP,
     Line,
+    count_words,
     demote_repeated,
     line_kind,
     read_lines,
@@ -31,7 +32,7 @@ from newsfold.clean.metadata import (
 from newsfold.clean.options import CleanOptions
 from newsfold.clean.runs import select
 from newsfold.clean.site import SiteLines
-from newsfold.clean.vocabulary import chrome_hits
+from newsfold.clean.vocabulary import PLATFORM_NOTICE, chrome_hits
 from newsfold.models import Article, Page
 from newsfold.text import normalise, sentences
 
@@ -407,7 +408,28 @@ def _clean_text(
             published = parse_date(text_line)
     parts.published = published
     _finish_body(parts)
+    if _too_little(parts.paragraphs, options):
+        return _empty(id=id, url=url, page=page)
     return _article(parts, id=id, url=url, options=options, page=page)
+
+
+# A body this short may be a platform's notice standing in for the article (see
+# vocabulary.PLATFORM_NOTICE); a longer one is an article that may mention such things.
+_NOTICE_MAX_WORDS = 150
+
+
+def _too_little(paragraphs: list[str], options: CleanOptions) -> bool:
+    """Whether the finished body is no article: fewer words than ``min_body_words`` once its
+    metadata is out (a headline printed twice is a standfirst and a body of one line), or only
+    a platform's notice (a web archive's crawl description, "Tweet location" help, a browser
+    prompt, an error page). Words are counted as the line classifier counts them (two CJK
+    characters make a word)."""
+    count = sum(count_words(p) for p in paragraphs)
+    if count < options.min_body_words:
+        return True
+    if count > _NOTICE_MAX_WORDS:
+        return False
+    return PLATFORM_NOTICE.search(" ".join(paragraphs).lower()) is not None
 
 
 def clean_html(

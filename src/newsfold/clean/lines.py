@@ -93,7 +93,8 @@ class Line(NamedTuple):
     item: bool = False  # a list item or a table row (bullet, enumerator, aligned cells)
 
 
-def _count_words(head: str) -> int:
+def count_words(head: str) -> int:
+    """Words of a line; in scripts written without spaces, two characters count as one."""
     spaced = len(head.split())
     if head.isascii():
         return spaced
@@ -281,11 +282,11 @@ def _line_features(s: str, max_line_chars: int) -> _Features:
         # sentence end is not prose. Most menus are such lines: no regex runs on them.
         # A non-ASCII first word is checked against the heading patterns: teaser headings
         # in other scripts are matched by pattern, not by word.
-        words = _count_words(head)
+        words = count_words(head)
         if bullet:
             return words, BAD if words < 8 else SHORT, False, False, True
         return words, SHORT, False, False, False
-    words = _count_words(head)
+    words = count_words(head)
     terminal = _ends_sentence(head)
     kind, heading = _classify(head, lowered, words, terminal)
     if not terminal and words <= 8 and kind in (BAD, _BULLET_BAD):

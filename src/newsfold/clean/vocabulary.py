@@ -282,6 +282,23 @@ TEASER_HEADING = re.compile(
     r"читайте также|похожие (?:статьи|новости)|другие новости|相关(?:新闻|文章|阅读)|"
     r"推荐阅读|関連(?:記事|ニュース)|관련 ?기사|많이 본 (?:뉴스|기사|칼럼))\W*$"
 )
+# Notices a platform prints in place of an article when a capture failed: a web archive's
+# description of its crawl, a social network's help text around an embed, a browser or player
+# prompt, an error page. They read as prose; a page whose whole body is one is no article
+# (read on short bodies only: an article may mention the Internet Archive).
+PLATFORM_NOTICE = re.compile(
+    r"\bwayback machine\b|\binternet archive\b|\barchive-it\b|\bcrawl data\b|\bthese crawls\b|"
+    r"\btweet location\b|\blocation information to your tweets\b|"
+    r"\b(?:enable|activate) javascript\b|\bjavascript (?:is )?(?:disabled|required|turned off)\b|"
+    r"\byour browser (?:does not|doesn't|is not|isn't)\b|\bupgrade your browser\b|"
+    r"\b(?:while )?you are (?:being )?redirected\b|\bmedia playback is unsupported\b|"
+    r"\b(?:disable|turn off) (?:your |the )?ad ?-?blocker\b|\bpage (?:was )?not found\b|"
+    r"\baccess (?:to this page )?(?:has been )?denied\b|"
+    r"\bjavascript (?:ist )?deaktiviert\b|\baktivieren sie javascript\b|\bihr browser\b|"
+    r"\bactive[rz] (?:le )?javascript\b|\bvotre navigateur\b|\bpage introuvable\b|"
+    r"\bhabilit(?:a|e) javascript\b|\bsu navegador\b|\bp[aá]gina no encontrada\b|"
+    r"\bseu navegador\b|\bil tuo browser\b|\bвключите javascript\b|\bваш браузер\b"
+)
 # Consent prompts, which are long enough to pass for prose.
 CONSENT = re.compile(
     r"(?:cookie|куки|쿠키|クッキー).{0,300}(?:polic|consent|agree|accept|setting|brows|experience|"
