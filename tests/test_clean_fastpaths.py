@@ -144,11 +144,11 @@ def _reference_features(s: str, max_line_chars: int = 2000) -> tuple[int, int, b
         and not vocabulary.may_credit_photo(lowered)
         and not vocabulary.has_consent_word(lowered)
     ):
-        words = lines._count_words(head)
+        words = lines.count_words(head)
         if bullet:
             return words, BAD if words < 8 else SHORT, False, False, True
         return words, SHORT, False, False, False
-    words = lines._count_words(head)
+    words = lines.count_words(head)
     terminal = lines._ends_sentence(head)
     kind, heading = lines._classify(head, lowered, words, terminal)
     if kind == lines._BULLET_BAD:
