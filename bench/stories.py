@@ -42,6 +42,7 @@ from newsfold.stories import (
     candidate_pairs,
     cluster,
     linked,
+    query_keys,
     stories_from_links,
     story_features,
     topics_from_stories,
@@ -195,11 +196,11 @@ def incremental(
     links: set[tuple[str, str]] = set()
     for new in order:
         mine = features[new]
-        keys = candidate_keys(mine, options)
-        for old in sorted({old for key in keys for old in index[key]}):
+        lookups = query_keys(mine, options)
+        for old in sorted({old for key in lookups for old in index.get(key, ())}):
             if linked(mine, features[old], options):
                 links.add((min(new, old), max(new, old)))
-        for key in keys:
+        for key in candidate_keys(mine, options):
             index[key].append(new)
     return stories_from_links(features, links, (), options)
 

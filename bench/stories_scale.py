@@ -44,6 +44,7 @@ from newsfold.stories import (
     StoryOptions,
     candidate_keys,
     linked,
+    query_keys,
     story_features,
 )
 from newsfold.stories import link as link_module
@@ -125,8 +126,9 @@ def run(stream: Stream, size: int, arrivals: int, options: StoryOptions) -> None
         mine = stream.features(i)
         t0 = time.perf_counter()
         keys = candidate_keys(mine, options)
+        lookups = query_keys(mine, options)
         t1 = time.perf_counter()
-        candidates = sorted({old for key in keys for old in index.get(key, ())})
+        candidates = sorted({old for key in lookups for old in index.get(key, ())})
         t2 = time.perf_counter()
         stored = [stream.features(old) for old in candidates]
         t3 = time.perf_counter()

@@ -39,6 +39,7 @@ from .stories import (
     StoryFeatures,
     candidate_keys,
     linked,
+    query_keys,
     stories_from_links,
     story_features,
     topics_from_stories,
@@ -276,7 +277,7 @@ class Index:
         options = self.settings.stories
         features = story_features(article, options)
         keys = candidate_keys(features, options)
-        candidates = self.store.story_candidates(keys) - {article.id}
+        candidates = self.store.story_candidates(query_keys(features, options)) - {article.id}
         stored = self._stored_features(candidates)
         for other_id in sorted(stored):
             if linked(features, stored[other_id], options):

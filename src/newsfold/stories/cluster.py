@@ -16,7 +16,7 @@ import numpy as np
 
 from newsfold.copies.unionfind import UnionFind
 from newsfold.stories.features import StoryFeatures
-from newsfold.stories.link import candidate_keys, linked, similarity_matrix
+from newsfold.stories.link import candidate_keys, linked, query_keys, similarity_matrix
 from newsfold.stories.options import StoryOptions
 
 Pair = tuple[str, str]
@@ -25,21 +25,20 @@ Pair = tuple[str, str]
 def candidate_pairs(
     features: Mapping[str, StoryFeatures], options: StoryOptions | None = None
 ) -> Iterator[Pair]:
-    """Each unordered pair of ids sharing at least one index key, once, as ``(low, high)``."""
+    """Each unordered pair of ids where one looks up a key the other is stored under (see
+    ``candidate_keys``; the relation is symmetric), once, as ``(low, high)``, sorted."""
     options = options or StoryOptions()
     index: dict[str, list[str]] = defaultdict(list)
     for article_id in sorted(features):
         for key in candidate_keys(features[article_id], options):
             index[key].append(article_id)
     seen: set[Pair] = set()
-    for key in sorted(index):
-        bucket = index[key]
-        for i, low in enumerate(bucket):
-            for high in bucket[i + 1 :]:
-                pair = (low, high)
-                if pair not in seen:
-                    seen.add(pair)
-                    yield pair
+    for article_id in sorted(features):
+        for key in query_keys(features[article_id], options):
+            for other in index.get(key, ()):
+                if other != article_id:
+                    seen.add((article_id, other) if article_id < other else (other, article_id))
+    yield from sorted(seen)
 
 
 def find_links(

@@ -23,7 +23,8 @@ _FALLBACK_KEYS = 3
 
 
 def candidate_keys(features: StoryFeatures, options: StoryOptions | None = None) -> list[str]:
-    """Inverted-index keys: the article's strongest terms (at most ``keys_per_article``).
+    """Inverted-index keys an article is stored under: its strongest terms (at most
+    ``keys_per_article``); :func:`query_keys` are the keys it looks up.
 
     Only terms rarer than ``key_max_zipf`` are keys ("police", "fire", "arrested" are not): a
     common word's posting list grows with the store and brings only look-alike candidates.
@@ -36,15 +37,45 @@ def candidate_keys(features: StoryFeatures, options: StoryOptions | None = None)
     articles less than the window apart always share a slot, and a posting list then holds only
     a few weeks of news instead of growing with the store (``bench/stories_scale.py``). Terms
     that are rare in the frequency table (most names, rare spellings) are also keyed without a
-    slot, so a dated article still meets an undated write-up of its event through its names; an
-    undated article keys every strong term without a slot.
-    Rare is zipf below 3 (about one use per million words: "vladivostok" 2.9, "klitschko" 3.0;
-    "putin" 4.4 and "police" 5.3 are not), so such a posting list grows with the store only as
-    fast as a rare name recurs among the strongest terms of articles.
-    The keys are a function of the article alone (no corpus statistic), so the candidates, and
-    every decision made from them, are the same whatever the arrival order.
+    slot, so two dated write-ups far apart in time still meet through a rare name. Rare is zipf
+    below 3 (about one use per million words: "vladivostok" 2.9, "klitschko" 3.0; "putin" 4.4
+    and "police" 5.3 are not), so such a posting list grows with the store only as fast as a
+    rare name recurs among the strongest terms of articles.
+
+    Dated and undated articles meet through every strong term: an undated article is stored
+    under ``t:term`` and looks up ``t:term`` and ``d:term``; a dated one is also stored under
+    ``d:term`` (lists only undated arrivals read) and also looks up ``t:term``. So two articles
+    are candidates exactly when they share a strong term, unless both are dated, when they must
+    share a time slot or a rare term; the relation is symmetric, so it does not depend on which
+    of the two arrived first. The keys are a function of the article alone (no corpus
+    statistic), so the candidates, and every decision made from them, are the same whatever the
+    arrival order.
     """
     options = options or StoryOptions()
+    strongest, rare = _strongest(features, options)
+    slot = _slot(features.published, options.window_days)
+    if slot is None:
+        return sorted(f"t:{term}" for term in strongest)
+    keys = _slotted(strongest, slot)
+    keys.update(f"t:{term}" for term in rare)
+    keys.update(f"d:{term}" for term in strongest)
+    return sorted(keys)
+
+
+def query_keys(features: StoryFeatures, options: StoryOptions | None = None) -> list[str]:
+    """The keys an article looks up in the index (see :func:`candidate_keys`)."""
+    options = options or StoryOptions()
+    strongest, _ = _strongest(features, options)
+    slot = _slot(features.published, options.window_days)
+    if slot is None:
+        return sorted({f"t:{term}" for term in strongest} | {f"d:{term}" for term in strongest})
+    keys = _slotted(strongest, slot)
+    keys.update(f"t:{term}" for term in strongest)
+    return sorted(keys)
+
+
+def _strongest(features: StoryFeatures, options: StoryOptions) -> tuple[list[str], list[str]]:
+    """The article's strongest key terms, and those of them rare enough to key without a slot."""
     languages = languages_of(features.lang, options)
     strongest: list[str] = []
     for term, _ in features.terms:
@@ -54,16 +85,12 @@ def candidate_keys(features: StoryFeatures, options: StoryOptions | None = None)
                 break
     if not strongest:  # only common words: the few strongest of them, or it meets no one
         strongest = [term for term, _ in features.terms[:_FALLBACK_KEYS]]
-    slot = _slot(features.published, options.window_days)
-    if slot is None:
-        return sorted(f"t:{term}" for term in strongest)
-    keys: set[str] = set()
-    for term in strongest:
-        keys.add(f"t:{term}@{slot}")
-        keys.add(f"t:{term}@{slot + 1}")
-        if zipf(term, languages) < _TIMELESS_KEY_ZIPF:
-            keys.add(f"t:{term}")
-    return sorted(keys)
+    rare = [term for term in strongest if zipf(term, languages) < _TIMELESS_KEY_ZIPF]
+    return strongest, rare
+
+
+def _slotted(terms: Sequence[str], slot: int) -> set[str]:
+    return {f"t:{term}@{s}" for term in terms for s in (slot, slot + 1)}
 
 
 def _slot(published: str | None, window_days: int) -> int | None:
