@@ -23,7 +23,8 @@ import numpy as np
 from ..errors import NotFoundError, StoreError
 from ..models import Article, CopyPair, Page, Story
 
-SCHEMA_VERSION = 2
+# 3: story index keys hold d: keys for dated articles (see stories.link.candidate_keys).
+SCHEMA_VERSION = 3
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
