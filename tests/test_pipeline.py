@@ -15,6 +15,10 @@ from conftest import SEED_IDS, SEEDS, read_jsonl
 
 import newsfold
 from newsfold import Page, Settings, Store, open_index, run
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "pages"
+from newsfold.config import load_settings
+from newsfold.errors import ConfigError
 from newsfold.index import Index
 from newsfold.text import normalise, sentences
 
@@ -300,3 +304,34 @@ def test_a_failed_page_and_a_repeated_id_leave_no_site_counts(
         expected = (key in keys_of["a"]) + (key in keys_of["c"])
         assert counts.get(key, 0) == expected
     index.store.close()
+
+
+def test_digests_built_in_worker_processes_are_the_same(tmp_path: Path, monkeypatch: Any) -> None:
+    """The digest pool changes where digests are computed, never what they say."""
+    import newsfold.index as index_module
+
+    pools: list[int] = []
+
+    class CountingPool(index_module.ProcessPoolExecutor):  # type: ignore[misc]
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            pools.append(kwargs["max_workers"])
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(index_module, "ProcessPoolExecutor", CountingPool)
+    monkeypatch.setattr(index_module, "_POOL_MIN_DIGESTS", 1)
+    outputs = []
+    for workers in (1, 2):
+        out = tmp_path / f"w{workers}"
+        newsfold.run([EXAMPLES], out, Settings(workers=workers))
+        outputs.append((out / "stories.jsonl").read_text(encoding="utf-8"))
+    assert outputs[0] == outputs[1]
+    assert outputs[0].count("\n") >= 2
+    assert pools == [2]  # the second run built its digests in a pool of two
+
+
+def test_workers_setting_is_validated() -> None:
+    with pytest.raises(ConfigError):
+        Settings(workers=-1)
+    assert load_settings(environ={"NEWSFOLD_WORKERS": "2"}).workers == 2
+    with pytest.raises(ConfigError):
+        load_settings(environ={"NEWSFOLD_WORKERS": "many"})

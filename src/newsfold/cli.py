@@ -64,6 +64,8 @@ def _progress(label: str, enabled: bool) -> Iterator[Callable[[int], None] | Non
         return
     from tqdm import tqdm
 
+    # No monitor thread: digests are built in forked workers, and a fork wants one thread.
+    tqdm.monitor_interval = 0
     with tqdm(desc=label, unit=" pages", file=sys.stderr, leave=False) as bar:
         yield bar.update
 
@@ -71,6 +73,10 @@ def _progress(label: str, enabled: bool) -> Iterator[Callable[[int], None] | Non
 config_option = click.option(
     "--config", type=click.Path(dir_okay=False), default=None,
     help="TOML settings file (default: $NEWSFOLD_CONFIG, else ./newsfold.toml if present).",
+)
+workers_option = click.option(
+    "--workers", type=click.IntRange(min=0), default=None,
+    help="Processes that build digests (default 0: one per core; 1: none).",
 )
 db_option = click.option(
     "--db", default=None, help="SQLite store (default: $NEWSFOLD_DB, else ./newsfold.db)."
@@ -91,12 +97,13 @@ def main(debug: bool) -> None:
 @click.option("--stages", callback=_stages, default=None,
               help="Stages to run, in order: clean,copies,stories,digest (default: all).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no story list.")
+@workers_option
 @config_option
 @handle_errors
 def run_command(inputs: tuple[str, ...], out_dir: str, stages: tuple[str, ...] | None,
-                quiet: bool, config: str | None) -> None:
+                quiet: bool, workers: int | None, config: str | None) -> None:
     """Run the whole pipeline on INPUT... (folders, .txt/.html, .jsonl, .warc, '-' for stdin)."""
-    settings = _settings(config, stages=stages)
+    settings = _settings(config, stages=stages, workers=workers)
     with _progress("reading", not quiet) as progress:
         report = run(list(inputs), out_dir, settings, progress=progress)
     click.echo(report.summary_line(), err=True)
@@ -116,12 +123,14 @@ def run_command(inputs: tuple[str, ...], out_dir: str, stages: tuple[str, ...] |
 @click.option("--report", "report_path", type=click.Path(dir_okay=False), default=None,
               help="Also write the run report (JSON) to this file.")
 @db_option
+@workers_option
 @config_option
 @handle_errors
 def ingest_command(inputs: tuple[str, ...], stages: tuple[str, ...] | None, quiet: bool,
-                   report_path: str | None, db: str | None, config: str | None) -> None:
+                   report_path: str | None, db: str | None, workers: int | None,
+                   config: str | None) -> None:
     """Add pages to the store; pages already stored change nothing."""
-    settings = _settings(config, stages=stages, db=db)
+    settings = _settings(config, stages=stages, db=db, workers=workers)
     with _progress("ingesting", not quiet) as progress:
         report = ingest(list(inputs), settings.db, settings, progress=progress)
     if report_path:

@@ -71,6 +71,8 @@ class Settings:
     stages: tuple[str, ...] = STAGES
     db: str = DEFAULT_DB
     batch_size: int = 500
+    # Processes that build digests (0: one per core); the result does not depend on it.
+    workers: int = 0
     ingest: IngestOptions = field(default_factory=IngestOptions)
     clean: CleanOptions = field(default_factory=CleanOptions)
     copies: CopyOptions = field(default_factory=CopyOptions)
@@ -81,6 +83,8 @@ class Settings:
         object.__setattr__(self, "stages", parse_stages(self.stages))
         if self.batch_size < 1:
             raise ConfigError(f"batch_size must be >= 1 (got {self.batch_size})")
+        if not isinstance(self.workers, int) or isinstance(self.workers, bool) or self.workers < 0:
+            raise ConfigError(f"workers must be an integer >= 0 (got {self.workers!r})")
 
     def runs(self, stage: str) -> bool:
         return stage in self.stages
@@ -135,10 +139,17 @@ def load_settings(
         values["db"] = env["NEWSFOLD_DB"]
     if "NEWSFOLD_STAGES" in env:
         values["stages"] = env["NEWSFOLD_STAGES"]
+    if "NEWSFOLD_WORKERS" in env:
+        try:
+            values["workers"] = int(env["NEWSFOLD_WORKERS"])
+        except ValueError as exc:
+            raise ConfigError(
+                f"NEWSFOLD_WORKERS must be an integer, got {env['NEWSFOLD_WORKERS']!r}"
+            ) from exc
     for key, value in (overrides or {}).items():
         if value is not None:
             values[key] = value
-    top_level = {"stages", "db", "batch_size"}
+    top_level = {"stages", "db", "batch_size", "workers"}
     unknown = sorted(set(values) - top_level - set(_SECTIONS))
     if unknown:
         raise ConfigError(f"unknown setting {unknown[0]!r} in the config file")

@@ -18,8 +18,12 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import multiprocessing
+import os
+import threading
 from collections import OrderedDict, defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from itertools import islice
 from typing import Any
 
@@ -29,9 +33,9 @@ from .clean.site import page_line_keys
 from .config import Settings
 from .copies import CopyIndex, UnionFind
 from .copies.sitelines import drop_repeated
-from .digest import build_digest
+from .digest import DigestOptions, build_digest
 from .errors import ConfigError
-from .models import Article, CopyGroup, CopyPair, Page, Skip, Story
+from .models import Article, CopyGroup, CopyPair, Digest, Page, Skip, Story
 from .report import RunReport
 from .stable_ids import assign_ids, short_id
 from .store.sqlite import Store
@@ -386,6 +390,7 @@ class Index:
         for pair in pairs:
             pairs_of[pair.a].append(pair)
         known = self.store.story_hashes(set(story_of.values()))
+        changed: list[tuple[Story, str, list[Article], list[CopyGroup]]] = []
         for members in stories:
             story_id = story_of[members[0]]
             members_hash = hashlib.sha1("\0".join(members).encode()).hexdigest()
@@ -395,12 +400,19 @@ class Index:
             story_pairs = [p for m in members for p in pairs_of.get(m, ())]
             copy_groups = _copy_groups(members, story_pairs, group_of)
             story = _story(story_id, member_articles, copy_groups)
-            if self.settings.runs("digest"):
-                digest = build_digest(member_articles, copy_groups, self.settings.digest)
+            changed.append((story, members_hash, member_articles, copy_groups))
+        digests: list[Digest | None] = [None] * len(changed)
+        if self.settings.runs("digest"):
+            digests = list(
+                _digests([(a, g) for _, _, a, g in changed], self.settings.digest,
+                         self.settings.workers)
+            )
+            report.digests_built += len(changed)
+        for (story, members_hash, _, _), digest in zip(changed, digests):
+            if digest is not None:
                 story = dataclasses.replace(
                     story, headline=digest.headline or story.headline, digest=digest
                 )
-                report.digests_built += 1
             self.store.put_story(story, members_hash)
 
     # -- reading back -------------------------------------------------------------------------------
@@ -465,6 +477,36 @@ def _copy_groups(
         group_id = group_of.get(group[0]) or short_id("g", group[0])
         out.append(CopyGroup(id=group_id, members=group, pairs=group_pairs))
     return out
+
+
+# Below this many digests to build, a process pool costs more to start than it saves.
+_POOL_MIN_DIGESTS = 16
+
+
+def _digest_job(job: tuple[Sequence[Article], Sequence[CopyGroup], DigestOptions]) -> Digest:
+    return build_digest(*job)
+
+
+def _digests(
+    jobs: Sequence[tuple[Sequence[Article], Sequence[CopyGroup]]],
+    options: DigestOptions,
+    workers: int,
+) -> Iterator[Digest]:
+    """The digest of each story, in order; in a pool of ``workers`` processes when there are
+    enough of them (a digest is a pure function of its story's articles: the same result)."""
+    count = min(workers or os.cpu_count() or 1, len(jobs))
+    # Forked workers start at once with everything loaded (frequency tables, patterns); a fork
+    # is only safe from a process running one thread, and only some platforms have it.
+    forkable = "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+    if count <= 1 or len(jobs) < _POOL_MIN_DIGESTS or not forkable:
+        for articles, groups in jobs:
+            yield build_digest(articles, groups, options)
+        return
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=count, mp_context=context) as pool:
+        yield from pool.map(
+            _digest_job, [(a, g, options) for a, g in jobs], chunksize=max(1, len(jobs) // (8 * count))
+        )
 
 
 def _story(story_id: str, articles: Sequence[Article], groups: Sequence[CopyGroup]) -> Story:
