@@ -12,6 +12,8 @@ into a temporary folder when ``--corpus`` is not given):
         groups (read, tokenise, sign, index, verify, group; "newsfold" also aligns the paragraphs
         of every pair, "newsfold-lean" does not: the same pairs and groups, explained on demand),
         pages/s, peak memory (ru_maxrss of the child), medians over runs, ratios, versions.
+    .venv/bin/python bench/copies.py --breakdown [--lean] [--pages 100000]
+        where the time goes: CPU seconds per stage of one newsfold run on the speed corpus.
     .venv/bin/python bench/copies.py --incremental [--stored 100000 1000000] [--queries 200]
         latency of adding one page to a SQLite store holding that many pages' keys.
 """
@@ -185,8 +187,9 @@ def quality(args: argparse.Namespace) -> int:
 def _child(method: str, path: str, limit: int) -> None:
     """One timed run in this process: prints a JSON line with seconds, pages and peak memory.
 
-    newsfold reads the file as a stream (``backends.local.copies_from_jsonl``: parsed once to
-    sign, candidate pages parsed again); the peers are given the parsed corpus.
+    newsfold reads the file as a stream (``backends.local.copies_from_jsonl``: parsed once, the
+    word hashes of candidate pages read back from a temporary file); the peers are given the
+    parsed corpus.
     """
     start = time.process_time()
     if method.startswith("newsfold"):
@@ -259,6 +262,65 @@ def speed(args: argparse.Namespace) -> int:
             for name, rate in rates.items():
                 if not name.startswith("newsfold"):
                     print(f"{ours} / {name}: {rates[ours] / rate:.1f}x")
+    return 0
+
+
+# Kernels of the batch driver timed by ``--breakdown``: (module, attribute, stage), in run order.
+_STAGES = (
+    ("newsfold.backends.local", "json.loads", "JSON decode"),
+    ("newsfold.copies.stage", "read_chunk", "encode, tokenise, shingles, digests"),
+    ("newsfold.copies.stage", "SpilledWords.add", "word hashes to the temporary file"),
+    ("newsfold.copies.stage", "fingerprint_chunk", "MinHash, band and paragraph keys"),
+    ("newsfold.copies.stage", "_key_pairs_by_part", "candidate pairs from the keys"),
+    ("newsfold.copies.stage", "SpilledWords.chunk", "candidate pages rebuilt from word hashes"),
+    ("newsfold.copies.stage", "block_counts", "block verification: shingle counts"),
+    ("newsfold.copies.stage", "may_interleave", "block verification: interleaving bound"),
+    ("newsfold.copies.stage", "verify", "pair by pair: alignment (explained) or fallback"),
+    ("newsfold.copies.stage", "group_pairs", "groups"),
+)
+
+
+def breakdown(args: argparse.Namespace) -> int:
+    """CPU time per stage of one ``copies_from_jsonl`` run, in this process: each kernel the
+    driver calls is wrapped by a timer (its callees count towards it, not towards "other")."""
+    import importlib
+    from collections import Counter
+
+    from newsfold.backends.local import copies_from_jsonl
+
+    corpus = _ensure_corpus(args, speed=True) / "speed.jsonl"
+    spent: Counter[str] = Counter()
+
+    def timed(function: Callable[..., object], stage: str) -> Callable[..., object]:
+        def run(*call_args: object, **call_kwargs: object) -> object:
+            begin = time.process_time()
+            try:
+                return function(*call_args, **call_kwargs)
+            finally:
+                spent[stage] += time.process_time() - begin
+
+        return run
+
+    for module_name, attribute, stage in _STAGES:
+        owner: object = importlib.import_module(module_name)
+        *path, name = attribute.split(".")
+        for part in path:
+            owner = getattr(owner, part)
+        setattr(owner, name, timed(getattr(owner, name), stage))
+    start = time.process_time()
+    result = copies_from_jsonl(corpus, explained=not args.lean, limit=args.pages)
+    total = time.process_time() - start
+    pages = min(args.pages, sum(1 for line in corpus.open(encoding="utf-8") if line.strip()))
+    print(f"{corpus}: {pages} pages, explained={not args.lean}, {len(result.pairs)} pairs")
+    for _, _, stage in _STAGES:
+        print(f"{stage:50s} {spent[stage]:7.2f} s {spent[stage] / pages * 1e6:7.1f} us/page")
+    other = total - sum(spent.values())
+    print(
+        f"{'other (reading lines, ids, pair objects)':50s} {other:7.2f} s {other / pages * 1e6:7.1f} us/page"
+    )
+    print(
+        f"{'total':50s} {total:7.2f} s {total / pages * 1e6:7.1f} us/page = {pages / total:.0f} pages/s"
+    )
     return 0
 
 
@@ -364,6 +426,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="newsfold explains every pair; newsfold-lean leaves the paragraph alignment out "
         "(find_copies(explained=False): the same pairs and groups)",
     )
+    parser.add_argument(
+        "--breakdown", action="store_true", help="speed corpus: CPU time per stage, one run"
+    )
+    parser.add_argument("--lean", action="store_true", help="breakdown without explanations")
     parser.add_argument("--incremental", action="store_true")
     parser.add_argument("--stored", type=int, nargs="+", default=[100_000, 1_000_000])
     parser.add_argument("--queries", type=int, default=200)
@@ -373,6 +439,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args.corpus and not (args.data / "ecbplus").is_dir():
         print(f"error: no labelled data in {args.data} (pass --data)", file=sys.stderr)
         return 1
+    if args.breakdown:
+        return breakdown(args)
     if args.speed:
         return speed(args)
     if args.incremental:

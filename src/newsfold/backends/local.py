@@ -10,7 +10,7 @@ chunks of arrays. Fed the same bodies one at a time, ``CopyIndex`` gives the sam
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -103,41 +103,32 @@ def copies_from_jsonl(
     explained: bool = True,
     limit: int | None = None,
 ) -> CopyResult:
-    """Copy groups of the records of a JSON Lines file, read as a stream.
+    """Copy groups of the records of a JSON Lines file, read once as a stream.
 
     Each line is an object with ``id`` and ``paragraphs`` (or ``text``, read as
-    ``page_paragraphs``). The file is read once in chunks to sign every page, then only the lines
-    of pages in a candidate pair are read again (by their byte offsets), so memory holds keys and
-    one block of bodies, never the corpus: on the 100k-page speed corpus (578 MB of JSON) holding
-    the parsed records alone took 1 GB. Site lines are not left out (that needs every page of a
-    site first: use ``copies_only``). ``limit`` reads only the first that many records.
+    ``page_paragraphs``). The file is parsed once, in chunks; the pages of candidate pairs are
+    verified from their word hashes kept in a temporary file (``find_copies_streamed``), so
+    memory holds keys and one block of pages, never the corpus: on the 100k-page speed corpus
+    (578 MB of JSON) holding the parsed records alone took 1 GB. Site lines are not left out
+    (that needs every page of a site first: use ``copies_only``). ``limit`` reads only the first
+    that many records.
     """
     source = Path(path)
-    offsets: list[int] = []
 
     def chunks() -> Iterator[list[tuple[str, list[str]]]]:
         part: list[tuple[str, list[str]]] = []
+        read = 0
         with source.open("rb") as handle:
-            offset = 0
             for number, line in enumerate(handle, start=1):
-                if limit is not None and len(offsets) >= limit:
+                if limit is not None and read >= limit:
                     break
                 if line.strip():
-                    offsets.append(offset)
+                    read += 1
                     part.append(_record_body(json.loads(line), f"{source}:{number}"))
                     if len(part) >= CHUNK_BODIES:
                         yield part
                         part = []
-                offset += len(line)
         if part:
             yield part
 
-    def fetch(rows: Sequence[int]) -> list[list[str]]:
-        found: dict[int, list[str]] = {}
-        with source.open("rb") as handle:
-            for row in sorted(rows):
-                handle.seek(offsets[row])
-                found[row] = _record_body(json.loads(handle.readline()), str(source))[1]
-        return [found[row] for row in rows]
-
-    return find_copies_streamed(chunks(), fetch, options, explained=explained)
+    return find_copies_streamed(chunks(), None, options, explained=explained)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from newsfold.copies.tokens import encode_body, mix64, tokenise
+from newsfold.copies.tokens import encode_bodies, mix64, tokenise
 
 # The polynomial base of word n-gram hashes: an odd 64-bit constant (from the golden ratio).
 BASE = np.uint64(0x9E3779B97F4A7C15)
@@ -76,6 +76,50 @@ def unique_sorted(values: np.ndarray) -> np.ndarray:
     np.not_equal(ordered[1:], ordered[:-1], out=fresh[1:])
     result: np.ndarray = ordered[fresh]
     return result
+
+
+_DIGIT = np.uint64(0xFFFF)
+
+
+def _digit(values: np.ndarray, shift: int) -> np.ndarray:
+    return ((values >> np.uint64(shift)) & _DIGIT).astype(np.uint16)
+
+
+def grouping_order(
+    values: np.ndarray, component: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A stable order of uint64 ``values`` by (``component``, value), where equal pairs end up
+    adjacent in their original order: ``(order, values[order], component[order])``.
+
+    LSD radix sort with numpy's stable 16-bit sort (a counting sort): on the 2-core test machine
+    ~35 ns an entry for 300k entries, against ~100 for a 64-bit argsort and a 16-bit one. Shingle
+    hashes are uniform, so the low 32 bits group the values of one component (a few thousand)
+    almost always; when two different values of one component share them, the order is redone
+    on all 64 bits. (Without components, as for a whole corpus's candidate keys, low 32-bit ties
+    are certain and a plain argsort is faster.)
+    """
+    small = component.astype(np.uint16) if int(component.max(initial=0)) < 1 << 16 else None
+
+    def by_digits(shifts: tuple[int, ...]) -> np.ndarray:
+        order = np.argsort(_digit(values, shifts[0]), kind="stable")
+        for shift in shifts[1:]:
+            order = order[np.argsort(_digit(values[order], shift), kind="stable")]
+        key = small[order] if small is not None else component[order]
+        result: np.ndarray = order[np.argsort(key, kind="stable")]
+        return result
+
+    order = by_digits((0, 16))
+    ordered, groups = values[order], component[order]
+    low = np.uint64(0xFFFFFFFF)
+    split = (
+        (groups[1:] == groups[:-1])
+        & ((ordered[1:] & low) == (ordered[:-1] & low))
+        & (ordered[1:] != ordered[:-1])
+    )
+    if bool(split.any()):
+        order = by_digits((0, 16, 32, 48))
+        ordered, groups = values[order], component[order]
+    return order, ordered, groups
 
 
 def _polynomials(hashes: np.ndarray, width: int) -> np.ndarray:
@@ -170,8 +214,8 @@ def read_chunk(bodies: Sequence[Sequence[str]], size: int, text_words: int) -> C
     or of ``LONG_PARAGRAPH_WORDS`` words or more; when a body's running text is under ``size``
     words, all its paragraphs count. ``text_words`` 0 counts every paragraph.
     """
-    blobs = [encode_body(b) for b in bodies if len(b)]
-    joined = b"\n".join(blobs)
+    joined = encode_bodies(bodies)
+    blobs = [joined] if joined is not None else []
     words, paragraph_lengths, folded = tokenise(blobs, joined)
     paragraphs = np.array([len(b) for b in bodies], dtype=np.int64)
     owner = np.repeat(np.arange(len(bodies), dtype=np.int64), paragraphs)
@@ -190,14 +234,28 @@ def read_chunk(bodies: Sequence[Sequence[str]], size: int, text_words: int) -> C
         text |= (counted < size)[owner]
     else:
         text = np.ones(len(paragraph_lengths), dtype=bool)
-    text_hashes = words[np.repeat(text, paragraph_lengths)]
+    return assemble_chunk(words, paragraph_lengths, paragraphs, text, size)
+
+
+def assemble_chunk(
+    words: np.ndarray,
+    paragraph_lengths: np.ndarray,
+    paragraphs: np.ndarray,
+    text: np.ndarray,
+    size: int,
+) -> Chunk:
+    """The ``Chunk`` of bodies already tokenised: their word hashes, words per paragraph,
+    paragraphs per body and running-text flags (what ``read_chunk`` finds). Shingles and digests
+    depend on nothing else, so a driver that kept these arrays can rebuild a chunk without
+    reading the text again."""
+    owner = np.repeat(np.arange(len(paragraphs), dtype=np.int64), paragraphs)
+    bodies = len(paragraphs)
+    text_hashes = words[np.repeat(text, paragraph_lengths)] if not text.all() else words
     text_lengths = np.bincount(
-        owner, weights=np.where(text, paragraph_lengths, 0), minlength=len(bodies)
+        owner, weights=np.where(text, paragraph_lengths, 0), minlength=bodies
     ).astype(np.int64)
     grams, gram_owner = segment_grams(text_hashes, text_lengths, size)
-    body_lengths = np.bincount(owner, weights=paragraph_lengths, minlength=len(bodies)).astype(
-        np.int64
-    )
+    body_lengths = np.bincount(owner, weights=paragraph_lengths, minlength=bodies).astype(np.int64)
     return Chunk(
         words=words,
         paragraph_lengths=paragraph_lengths,

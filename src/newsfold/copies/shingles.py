@@ -185,8 +185,9 @@ class Body:
         return table
 
 
-def bodies_of(chunk: Chunk) -> list[Body]:
-    """One ``Body`` per body of a chunk read by ``reader.read_chunk`` (views into its arrays)."""
+def bodies_of(chunk: Chunk, rows: Sequence[int] | None = None) -> list[Body]:
+    """One ``Body`` per body of a chunk read by ``reader.read_chunk`` (views into its arrays),
+    or only for the bodies at ``rows``, in that order."""
     count = chunk.count
     paragraph_offsets = np.zeros(count + 1, dtype=np.int64)
     np.cumsum(chunk.paragraphs, out=paragraph_offsets[1:])
@@ -200,7 +201,7 @@ def bodies_of(chunk: Chunk) -> list[Body]:
     inner, inner_owner = segment_grams(chunk.words, chunk.paragraph_lengths, chunk.size)
     inner_bounds = np.searchsorted(inner_owner, paragraph_offsets).tolist()
     out: list[Body] = []
-    for k in range(count):
+    for k in range(count) if rows is None else rows:
         first, last = int(paragraph_offsets[k]), int(paragraph_offsets[k + 1])
         low, high = inner_bounds[k], inner_bounds[k + 1]
         out.append(

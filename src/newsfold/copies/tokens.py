@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from itertools import chain
 
 import numpy as np
 
@@ -106,6 +107,46 @@ def encode_body(paragraphs: Sequence[str]) -> bytes:
     if data.translate(None, _NOT_NO_SPACE_LEAD) and _NO_SPACE_SCRIPT.search(text):
         data = "\n".join(" ".join(words(p)) for p in text.split("\n")).encode("utf-8")
     return data
+
+
+def encode_bodies(bodies: Sequence[Sequence[str]]) -> bytes | None:
+    """The ``encode_body`` of every body with paragraphs, joined by ``\\n``; None for no such body.
+
+    One join and one encode for a whole chunk instead of one per body (~10 us a page saved on
+    the speed corpus); a chunk with a line break inside a paragraph or an unspaced script takes
+    ``encode_body`` body by body, which handles both.
+
+    >>> encode_bodies([["Kim's ties"], [], ["2019", "x"]])
+    b"Kim's ties\\n2019\\nx"
+    """
+    filled = [body for body in bodies if len(body)]
+    if not filled:
+        return None
+    text = "\n".join(chain.from_iterable(filled))
+    if text.count("\n") != sum(len(body) for body in filled) - 1:
+        return b"\n".join(encode_body(body) for body in filled)
+    if text.isascii():
+        return text.encode("ascii")
+    data = text.encode("utf-8")
+    if _has_no_space_script(data):
+        return b"\n".join(encode_body(body) for body in filled)
+    return data
+
+
+def _has_no_space_script(data: bytes) -> bool:
+    """Does UTF-8 ``data`` hold a character of a script written without spaces?
+
+    The lead bytes of those scripts are found by ``bytes.translate`` and ``bytes.find`` (memory
+    speed), and only the characters they start are decoded and tested: a regular expression
+    over a whole chunk cost ~20 us a page, mostly for U+FFFD and emoji variation selectors.
+    """
+    for lead in set(data.translate(None, _NOT_NO_SPACE_LEAD)):
+        at = data.find(bytes((lead,)))
+        while at >= 0:
+            if _NO_SPACE_SCRIPT.match(data[at : at + 3].decode("utf-8", errors="ignore")):
+                return True
+            at = data.find(bytes((lead,)), at + 1)
+    return False
 
 
 def fold_bytes(data: np.ndarray) -> np.ndarray:
