@@ -71,6 +71,18 @@ def run(
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise InputError(f"cannot create the output folder {out}: {exc.strerror}") from exc
+    if settings.stages == ("copies",):
+        # Copy detection alone needs no store: one vectorised batch pass over the corpus.
+        from .backends.copies_run import run_copies
+
+        report = RunReport()
+        records = ({**record, "topic": None}
+                   for record in run_copies(_pages(inputs, settings, stdin, progress), settings,
+                                            report))
+        _write_jsonl(out / "articles.jsonl", records)
+        _write_jsonl(out / "stories.jsonl", ())
+        _write_json(out / "report.json", report.to_dict())
+        return report
     # A private store in a temporary file rather than in memory, so that a large corpus is
     # bounded by disk, not RAM; it is removed with its folder when the run ends.
     with tempfile.TemporaryDirectory(prefix="newsfold-run-") as scratch:
