@@ -62,6 +62,25 @@ def content_hash(page: Page) -> str:
     return hashlib.sha1(f"{kind}\0{raw}".encode("utf-8", "surrogatepass")).hexdigest()
 
 
+def counted_as_repeat(page: Page, digest: str, known: str | None, report: RunReport) -> bool:
+    """Whether the page's id was seen before (``known``: the content hash stored with it), and
+    so counted: the same page again is already stored, another page under that id a skip."""
+    if known is None:
+        return False
+    if known == digest:
+        report.already_stored += 1
+    else:
+        report.skip(Skip(page.id, page.origin or page.id, "id already stored",
+                         "another page with this id and other content is in the store"))
+    return True
+
+
+def failure_skip(page: Page, exc: Exception) -> Skip:
+    """The skip of a page whose processing raised, with the error's type and message."""
+    return Skip(page.id, page.origin or page.id, "failed to process",
+                f"{type(exc).__name__}: {exc}"[:300])
+
+
 def raw_paragraphs(page: Page) -> tuple[str, ...]:
     """A page's text as given (the ``copies``-only mode): blank-line blocks, else lines."""
     text = page.text
@@ -206,8 +225,7 @@ class Index:
             if fresh and site_lines is not None and page.site and page.text is not None:
                 keys = page_line_keys(page.text)
                 self.store.add_site_counts(page.site, -1, dict.fromkeys(keys, -1))
-            report.skip(Skip(page.id, page.origin or page.id, "failed to process",
-                             f"{type(exc).__name__}: {exc}"[:300]))
+            report.skip(failure_skip(page, exc))
 
     def _add_page(
         self,
@@ -218,15 +236,7 @@ class Index:
     ) -> None:
         report.pages_read += 1
         digest = content_hash(page)
-        stored = known.get(page.id)
-        if stored is not None:
-            if stored == digest:
-                report.already_stored += 1
-            else:
-                report.skip(
-                    Skip(page.id, page.origin or page.id, "id already stored",
-                         "another page with this id and other content is in the store")
-                )
+        if counted_as_repeat(page, digest, known.get(page.id), report):
             return
         with report.timed("clean"):
             article = self._article(page, site_lines)

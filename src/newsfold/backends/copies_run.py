@@ -24,7 +24,7 @@ from newsfold.clean import SiteLineStats
 from newsfold.config import Settings
 from newsfold.copies.sitelines import drop_repeated
 from newsfold.copies.stage import CHUNK_BODIES, find_copies_streamed
-from newsfold.index import content_hash, raw_paragraphs
+from newsfold.index import content_hash, counted_as_repeat, failure_skip, raw_paragraphs
 from newsfold.models import Page, Skip
 from newsfold.report import RunReport
 from newsfold.stable_ids import assign_ids
@@ -63,19 +63,12 @@ def _read(items: Iterable[Page | Skip], spill: TextIO, report: RunReport) -> Sit
             report.skip(item)
             continue
         digest = content_hash(item)
-        known = hashes.get(item.id)
-        if known is not None:
-            if known == digest:
-                report.already_stored += 1
-            else:
-                report.skip(Skip(item.id, item.origin or item.id, "id already stored",
-                                 "another page with this id and other content is in the store"))
+        if counted_as_repeat(item, digest, hashes.get(item.id), report):
             continue
         try:
             paragraphs = raw_paragraphs(item)
         except Exception as exc:  # noqa: BLE001 - reported with its type and message
-            report.skip(Skip(item.id, item.origin or item.id, "failed to process",
-                             f"{type(exc).__name__}: {exc}"[:300]))
+            report.skip(failure_skip(item, exc))
             continue
         hashes[item.id] = digest
         report.pages_kept += 1
