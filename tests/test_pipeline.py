@@ -335,3 +335,22 @@ def test_workers_setting_is_validated() -> None:
     assert load_settings(environ={"NEWSFOLD_WORKERS": "2"}).workers == 2
     with pytest.raises(ConfigError):
         load_settings(environ={"NEWSFOLD_WORKERS": "many"})
+
+
+def test_a_batch_run_knows_each_site_chrome_from_its_first_page(tmp_path: Path) -> None:
+    """run counts every site's lines over the whole input before cleaning, so the first pages
+    of a site lose its chrome like the last ones (batch size 1: each page its own batch)."""
+    chrome = ("Officials in the region said on Monday that the talks would continue next week "
+              "in the capital, with more delegations expected.")
+    corpus = tmp_path / "site.jsonl"
+    with open(corpus, "w", encoding="utf-8") as handle:
+        for n, name in enumerate(SEED_IDS):
+            lines = (SEEDS / name).read_text(encoding="utf-8").split("\n")
+            middle = len(lines) // 2  # inside the article's run of paragraphs
+            text = "\n".join([*lines[:middle], chrome, *lines[middle:]])
+            handle.write(json.dumps({"id": f"p{n}", "text": text, "site": "one.example"}) + "\n")
+    out = tmp_path / "out"
+    run([corpus], out, Settings(batch_size=1, stages=("clean", "copies")))
+    records = read_jsonl(out / "articles.jsonl")
+    assert len(records) == len(SEED_IDS) == 3
+    assert all(chrome not in (r["body"] or "") for r in records)

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from .clean import clean_page
+from .clean import SiteLines, SiteLineStats, clean_page
 from .config import Settings
 from .errors import InputError, NewsfoldError
 from .index import Index
@@ -88,11 +88,51 @@ def run(
     with tempfile.TemporaryDirectory(prefix="newsfold-run-") as scratch:
         index = Index(Store(Path(scratch) / "run.db"), settings)
         try:
-            report = index.add(_pages(inputs, settings, stdin, progress), None)
+            if settings.runs("clean") or settings.runs("copies"):
+                # Read twice: first every site's line counts over the whole input, so that a
+                # page's site chrome is known whatever its place in the input (the pages wait
+                # in a temporary file), then the pipeline.
+                spill = Path(scratch) / "pages.jsonl"
+                site_lines = _spill_counting_sites(_pages(inputs, settings, stdin, None), spill)
+                report = index.add(_unspill(spill, progress), None, site_lines=site_lines)
+            else:
+                report = index.add(_pages(inputs, settings, stdin, progress), None)
             write_outputs(index, out, report)
         finally:
             index.store.close()
     return report
+
+
+def _spill_counting_sites(items: Iterable[Page | Skip], path: Path) -> SiteLines:
+    """Write the items to ``path`` (JSON lines) and count each site's lines over its pages
+    (an id given twice counts once, as the store keeps one page per id)."""
+    stats = SiteLineStats()
+    seen: set[str] = set()
+    with open(path, "w", encoding="utf-8") as handle:
+        for item in items:
+            if isinstance(item, Page):
+                if item.id not in seen:
+                    seen.add(item.id)
+                    stats.update(item.site, item.text)
+                record = {"page": item.to_dict()}
+            else:
+                record = {"skip": item.to_dict()}
+            # ASCII escapes: a text may hold lone surrogates (undecodable bytes kept), which
+            # UTF-8 cannot write but JSON escapes round-trip.
+            handle.write(json.dumps(record) + "\n")
+    return stats.view()
+
+
+def _unspill(path: Path, progress: Callable[[int], None] | None) -> Iterator[Page | Skip]:
+    with open(path, encoding="utf-8") as handle:
+        for line in handle:
+            record = json.loads(line)
+            if "page" in record:
+                yield Page.from_dict(record["page"])
+            else:
+                yield Skip(**record["skip"])
+            if progress is not None:
+                progress(1)
 
 
 def write_outputs(index: Index, out: Path, report: RunReport) -> None:

@@ -97,6 +97,7 @@ class Index:
     def __init__(self, store: Store, settings: Settings | None = None) -> None:
         self.store = store
         self.settings = settings or Settings()
+        self._counting_sites = True
         self._check_compatible()
         self._copies = CopyIndex(store, self.settings.copies)
         # Decoded story features of stored articles, most recently used last. Stored features
@@ -141,10 +142,21 @@ class Index:
     # -- ingest ----------------------------------------------------------------------------------
 
     def add(
-        self, items: Iterable[Page | Skip], progress: ProgressHook | None = None
+        self,
+        items: Iterable[Page | Skip],
+        progress: ProgressHook | None = None,
+        *,
+        site_lines: SiteLines | None = None,
     ) -> RunReport:
-        """Ingest pages (and count skips handed over by the readers); returns what was done."""
+        """Ingest pages (and count skips handed over by the readers); returns what was done.
+
+        ``site_lines``: each site's line counts over the whole corpus, counted beforehand (a
+        batch run reads its input twice): every page is then cleaned with its site's full
+        counts, whatever its place in the input. Without it (incremental ingest) the counts are
+        the stored ones plus the batch's, and are stored.
+        """
         report = RunReport()
+        self._counting_sites = site_lines is None
         stream = iter(items)
         while True:
             batch = list(islice(stream, self.settings.batch_size))
@@ -156,8 +168,9 @@ class Index:
                 known = self.store.page_hashes(
                     [item.id for item in batch if isinstance(item, Page)]
                 )
-                with report.timed("site lines"):
-                    site_lines = self._count_site_lines(batch, known)
+                if self._counting_sites:
+                    with report.timed("site lines"):
+                        site_lines = self._count_site_lines(batch, known)
                 for item in batch:
                     if isinstance(item, Skip):
                         report.pages_read += 1
@@ -222,7 +235,8 @@ class Index:
         except Exception as exc:  # noqa: BLE001 - reported with its type and message
             if fresh:
                 known.pop(page.id, None)
-            if fresh and site_lines is not None and page.site and page.text is not None:
+            counted = fresh and self._counting_sites and site_lines is not None
+            if counted and page.site and page.text is not None:
                 keys = page_line_keys(page.text)
                 self.store.add_site_counts(page.site, -1, dict.fromkeys(keys, -1))
             report.skip(failure_skip(page, exc))
