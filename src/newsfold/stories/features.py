@@ -300,7 +300,7 @@ def _term_list(tokens: list[str]) -> list[str]:
         return list(_terms(tokens))
     kept = {
         token: (token[:-2] if token.endswith("'s") and len(token) > 3 else token)
-        if len(token) > 1 and _HAS_LETTER.search(token)
+        if len(token) > 1 and (token.isalpha() or _HAS_LETTER.search(token))
         else ""
         for token in distinct
     }
