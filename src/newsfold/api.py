@@ -61,8 +61,12 @@ def run(
 ) -> RunReport:
     """The whole batch pipeline; writes ``articles.jsonl``, ``stories.jsonl``, ``report.json``.
 
-    The batch run uses a private temporary store and the same code as incremental ingest, so a
-    batch run and an ingest of the same pages give the same groups and stories.
+    The batch run uses a private temporary store and the same code as incremental ingest, with
+    two differences that only a batch can have: each site's repeated lines are counted over the
+    whole input before any page is cleaned, and everything is grouped once at the end (an
+    ingest in several runs re-clusters the stories each run touches; ``bench/pipeline.py``
+    prints the difference, 0 on the labelled data). With ``stages=("copies",)`` no store is
+    used at all (``backends.copies_run``). ``progress`` counts pages as they are processed.
     """
     settings = settings or Settings()
     check_inputs(inputs)
