@@ -38,11 +38,10 @@ from newsfold.models import Article, Page
 from newsfold.stories import (
     StoryFeatures,
     StoryOptions,
-    candidate_keys,
     candidate_pairs,
     cluster,
+    index_keys,
     linked,
-    query_keys,
     stories_from_links,
     story_features,
     topics_from_stories,
@@ -196,11 +195,11 @@ def incremental(
     links: set[tuple[str, str]] = set()
     for new in order:
         mine = features[new]
-        lookups = query_keys(mine, options)
+        stored, lookups = index_keys(mine, options)
         for old in sorted({old for key in lookups for old in index.get(key, ())}):
             if linked(mine, features[old], options):
                 links.add((min(new, old), max(new, old)))
-        for key in candidate_keys(mine, options):
+        for key in stored:
             index[key].append(new)
     return stories_from_links(features, links, (), options)
 

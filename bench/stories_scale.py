@@ -43,8 +43,8 @@ from newsfold.stories import (
     StoryFeatures,
     StoryOptions,
     candidate_keys,
+    index_keys,
     linked,
-    query_keys,
     story_features,
 )
 from newsfold.stories import link as link_module
@@ -125,8 +125,7 @@ def run(stream: Stream, size: int, arrivals: int, options: StoryOptions) -> None
         # computed from its text (timed apart, above), here they are a synthetic rename.
         mine = stream.features(i)
         t0 = time.perf_counter()
-        keys = candidate_keys(mine, options)
-        lookups = query_keys(mine, options)
+        keys, lookups = index_keys(mine, options)
         t1 = time.perf_counter()
         candidates = sorted({old for key in lookups for old in index.get(key, ())})
         t2 = time.perf_counter()

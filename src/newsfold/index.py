@@ -41,9 +41,8 @@ from .stable_ids import assign_ids, short_id
 from .store.sqlite import Store
 from .stories import (
     StoryFeatures,
-    candidate_keys,
+    index_keys,
     linked,
-    query_keys,
     stories_from_links,
     story_features,
     topics_from_stories,
@@ -304,8 +303,8 @@ class Index:
     def _link_story(self, article: Article, report: RunReport) -> None:
         options = self.settings.stories
         features = story_features(article, options)
-        keys = candidate_keys(features, options)
-        candidates = self.store.story_candidates(query_keys(features, options)) - {article.id}
+        keys, lookups = index_keys(features, options)
+        candidates = self.store.story_candidates(lookups) - {article.id}
         stored = self._stored_features(candidates)
         for other_id in sorted(stored):
             if linked(features, stored[other_id], options):

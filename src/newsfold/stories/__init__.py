@@ -16,7 +16,7 @@ from newsfold.stories.cluster import (
     stories_from_links,
 )
 from newsfold.stories.features import StoryFeatures, story_features
-from newsfold.stories.link import candidate_keys, linked, query_keys, similarity
+from newsfold.stories.link import candidate_keys, index_keys, linked, query_keys, similarity
 from newsfold.stories.options import StoryOptions
 from newsfold.stories.topics import story_centroid, topics_from_stories
 
@@ -27,6 +27,7 @@ __all__ = [
     "candidate_pairs",
     "cluster",
     "find_links",
+    "index_keys",
     "linked",
     "query_keys",
     "refine",

@@ -16,7 +16,7 @@ import numpy as np
 
 from newsfold.copies.unionfind import UnionFind
 from newsfold.stories.features import StoryFeatures
-from newsfold.stories.link import candidate_keys, linked, query_keys, similarity_matrix
+from newsfold.stories.link import index_keys, linked, similarity_matrix
 from newsfold.stories.options import StoryOptions
 
 Pair = tuple[str, str]
@@ -29,12 +29,14 @@ def candidate_pairs(
     ``candidate_keys``; the relation is symmetric), once, as ``(low, high)``, sorted."""
     options = options or StoryOptions()
     index: dict[str, list[str]] = defaultdict(list)
+    lookups: dict[str, list[str]] = {}
     for article_id in sorted(features):
-        for key in candidate_keys(features[article_id], options):
+        stored, lookups[article_id] = index_keys(features[article_id], options)
+        for key in stored:
             index[key].append(article_id)
     seen: set[Pair] = set()
     for article_id in sorted(features):
-        for key in query_keys(features[article_id], options):
+        for key in lookups[article_id]:
             for other in index.get(key, ()):
                 if other != article_id:
                     seen.add((article_id, other) if article_id < other else (other, article_id))

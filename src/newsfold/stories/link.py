@@ -51,27 +51,27 @@ def candidate_keys(features: StoryFeatures, options: StoryOptions | None = None)
     statistic), so the candidates, and every decision made from them, are the same whatever the
     arrival order.
     """
-    options = options or StoryOptions()
-    strongest, rare = _strongest(features, options)
-    slot = _slot(features.published, options.window_days)
-    if slot is None:
-        return sorted(f"t:{term}" for term in strongest)
-    keys = _slotted(strongest, slot)
-    keys.update(f"t:{term}" for term in rare)
-    keys.update(f"d:{term}" for term in strongest)
-    return sorted(keys)
+    return index_keys(features, options)[0]
 
 
 def query_keys(features: StoryFeatures, options: StoryOptions | None = None) -> list[str]:
     """The keys an article looks up in the index (see :func:`candidate_keys`)."""
+    return index_keys(features, options)[1]
+
+
+def index_keys(
+    features: StoryFeatures, options: StoryOptions | None = None
+) -> tuple[list[str], list[str]]:
+    """``(candidate_keys, query_keys)`` of an article, its strongest terms ranked once."""
     options = options or StoryOptions()
-    strongest, _ = _strongest(features, options)
+    strongest, rare = _strongest(features, options)
     slot = _slot(features.published, options.window_days)
+    plain = {f"t:{term}" for term in strongest}
     if slot is None:
-        return sorted({f"t:{term}" for term in strongest} | {f"d:{term}" for term in strongest})
-    keys = _slotted(strongest, slot)
-    keys.update(f"t:{term}" for term in strongest)
-    return sorted(keys)
+        return sorted(plain), sorted(plain | {f"d:{term}" for term in strongest})
+    slotted = _slotted(strongest, slot)
+    stored = slotted | {f"t:{term}" for term in rare} | {f"d:{term}" for term in strongest}
+    return sorted(stored), sorted(slotted | plain)
 
 
 def _strongest(features: StoryFeatures, options: StoryOptions) -> tuple[list[str], list[str]]:
@@ -110,6 +110,15 @@ def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
     return min(1.0, math.fsum(a[t] * b[t] for t in a.keys() & b.keys()))
 
 
+def _cosine_of(
+    a: dict[str, float], b: dict[str, float], shared: frozenset[str]
+) -> float:
+    """``_cosine(a, b)`` given the keys the two share."""
+    if not shared:
+        return 0.0
+    return min(1.0, math.fsum([a[t] * b[t] for t in shared]))
+
+
 def _number_overlap(a: tuple[str, ...], b: tuple[str, ...]) -> float:
     """Shared numbers over the smaller set: a short write-up cites fewer of the figures."""
     if not a or not b:
@@ -120,11 +129,13 @@ def _number_overlap(a: tuple[str, ...], b: tuple[str, ...]) -> float:
 def similarity(a: StoryFeatures, b: StoryFeatures, options: StoryOptions | None = None) -> float:
     """Weighted mix of term cosine, entity cosine and number overlap, in [0, 1]; symmetric."""
     options = options or StoryOptions()
-    parts = [(options.term_weight, _cosine(a.term_map(), b.term_map()))]
+    terms = _cosine_of(a.term_map(), b.term_map(), a.term_set() & b.term_set())
+    parts = [(options.term_weight, terms)]
     # A part that one side cannot have (no capitalised names in its script, no numbers) is left
     # out of the mix rather than counted as a disagreement.
     if a.entities and b.entities:
-        parts.append((options.entity_weight, _cosine(a.entity_map(), b.entity_map())))
+        entities = _cosine_of(a.entity_map(), b.entity_map(), a.entity_set() & b.entity_set())
+        parts.append((options.entity_weight, entities))
     if a.numbers and b.numbers:
         parts.append((options.number_weight, _number_overlap(a.numbers, b.numbers)))
     total = sum(w for w, _ in parts)
