@@ -151,7 +151,8 @@ def sentences(text: str) -> list[str]:
             continue
         punct = match.group(1)
         if punct.startswith(".") and len(punct.rstrip("\"'\u201d\u2019)]")) == 1:
-            before = text[start:punct_start].split()
+            # The word before the period (rsplit: one cut from the right, not the sentence split).
+            before = text[start:punct_start].rsplit(None, 1)
             last = before[-1].casefold().strip("(\"'\u201c\u2018") if before else ""
             if last in _ABBREVIATIONS or (len(last) == 1 and last.isalpha()):
                 continue

@@ -392,11 +392,14 @@ def story_features(article: Article, options: StoryOptions | None = None) -> Sto
         return term_weight(token, languages, options) if weight is None else weight
 
     weights: dict[str, float] = {}
+    log = math.log
     for token, count in counts.items():
         weight = memo.get(token)
         if weight is None:
             weight = term_weight(token, languages, options)
-        weights[token] = _saturated(count) * weight
+        if weight:  # a weight of 0 is dropped by _normalised whatever the count
+            # _saturated(count), inlined: this loop runs once per distinct word.
+            weights[token] = (1.0 + log(count) if count >= 1.0 else count) * weight
     entity_counts: Counter[str] = Counter()
     name_sources = [lead, body] if _mostly_capitalised(title) else [title, lead, body]
     for text in name_sources:

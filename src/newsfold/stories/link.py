@@ -129,20 +129,22 @@ def _number_overlap(a: tuple[str, ...], b: tuple[str, ...]) -> float:
 def similarity(a: StoryFeatures, b: StoryFeatures, options: StoryOptions | None = None) -> float:
     """Weighted mix of term cosine, entity cosine and number overlap, in [0, 1]; symmetric."""
     options = options or StoryOptions()
-    terms = _cosine_of(a.term_map(), b.term_map(), a.term_set() & b.term_set())
-    parts = [(options.term_weight, terms)]
+    # Sums in a fixed order: terms, entities, numbers (this runs for every candidate pair).
+    total = options.term_weight
+    mixed = total * _cosine_of(a.term_map(), b.term_map(), a.term_set() & b.term_set())
     # A part that one side cannot have (no capitalised names in its script, no numbers) is left
     # out of the mix rather than counted as a disagreement.
     if a.entities and b.entities:
-        entities = _cosine_of(a.entity_map(), b.entity_map(), a.entity_set() & b.entity_set())
-        parts.append((options.entity_weight, entities))
+        shared = a.entity_set() & b.entity_set()
+        total += options.entity_weight
+        mixed += options.entity_weight * _cosine_of(a.entity_map(), b.entity_map(), shared)
     if a.numbers and b.numbers:
-        parts.append((options.number_weight, _number_overlap(a.numbers, b.numbers)))
-    total = sum(w for w, _ in parts)
+        total += options.number_weight
+        mixed += options.number_weight * _number_overlap(a.numbers, b.numbers)
     if total == 0:
         return 0.0
     # Rounded so that the order of float additions cannot make similarity(a, b) != (b, a).
-    return round(sum(w * s for w, s in parts) / total, 9)
+    return round(mixed / total, 9)
 
 
 def days_apart(a: str | None, b: str | None) -> int | None:
