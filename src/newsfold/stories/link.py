@@ -78,14 +78,18 @@ def _strongest(features: StoryFeatures, options: StoryOptions) -> tuple[list[str
     """The article's strongest key terms, and those of them rare enough to key without a slot."""
     languages = languages_of(features.lang, options)
     strongest: list[str] = []
+    rare: list[str] = []
     for term, _ in features.terms:
-        if zipf(term, languages) < options.key_max_zipf:
+        frequency = zipf(term, languages)
+        if frequency < options.key_max_zipf:
             strongest.append(term)
+            if frequency < _TIMELESS_KEY_ZIPF:
+                rare.append(term)
             if len(strongest) == options.keys_per_article:
                 break
     if not strongest:  # only common words: the few strongest of them, or it meets no one
         strongest = [term for term, _ in features.terms[:_FALLBACK_KEYS]]
-    rare = [term for term in strongest if zipf(term, languages) < _TIMELESS_KEY_ZIPF]
+        rare = [term for term in strongest if zipf(term, languages) < _TIMELESS_KEY_ZIPF]
     return strongest, rare
 
 
