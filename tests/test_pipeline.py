@@ -354,3 +354,27 @@ def test_a_batch_run_knows_each_site_chrome_from_its_first_page(tmp_path: Path) 
     records = read_jsonl(out / "articles.jsonl")
     assert len(records) == len(SEED_IDS) == 3
     assert all(chrome not in (r["body"] or "") for r in records)
+
+
+def test_a_story_whose_digest_fails_is_stored_without_one(tmp_path: Path, monkeypatch: Any) -> None:
+    """A digest that raises (a bug, a pathological story) costs that story its digest, counted
+    and reported; the other stories and the run go on."""
+    import newsfold.index as index_module
+
+    real = index_module.build_digest
+
+    def fragile(articles: Any, *rest: Any) -> Any:
+        if any(a.id.startswith("multinews_8d81") for a in articles):
+            raise RuntimeError("digest choked")
+        return real(articles, *rest)
+
+    monkeypatch.setattr(index_module, "build_digest", fragile)
+    out = tmp_path / "out"
+    report = newsfold.run([EXAMPLES], out, Settings(workers=1))
+    assert report.digests_failed == 1
+    assert report.to_dict()["stories"]["digest_failures"][0]["detail"] == "RuntimeError: digest choked"
+    stories = read_jsonl(out / "stories.jsonl")
+    failed = [s for s in stories if any(a.startswith("multinews_8d81") for a in s["articles"])]
+    assert len(failed) == 1 and failed[0]["digest"] is None
+    assert all(s["digest"] for s in stories if s not in failed)
+    assert "without a digest" in report.summary_line()

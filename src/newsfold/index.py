@@ -424,15 +424,17 @@ class Index:
             copy_groups = _copy_groups(members, story_pairs, group_of)
             story = _story(story_id, member_articles, copy_groups)
             changed.append((story, members_hash, member_articles, copy_groups))
-        digests: list[Digest | None] = [None] * len(changed)
+        digests: list[Digest | str | None] = [None] * len(changed)
         if self.settings.runs("digest"):
             digests = list(
                 _digests([(a, g) for _, _, a, g in changed], self.settings.digest,
                          self.settings.workers)
             )
-            report.digests_built += len(changed)
         for (story, members_hash, _, _), digest in zip(changed, digests):
-            if digest is not None:
+            if isinstance(digest, str):
+                report.digest_failed(story.id, digest)
+            elif digest is not None:
+                report.digests_built += 1
                 story = dataclasses.replace(
                     story, headline=digest.headline or story.headline, digest=digest
                 )
@@ -506,24 +508,32 @@ def _copy_groups(
 _POOL_MIN_DIGESTS = 16
 
 
-def _digest_job(job: tuple[Sequence[Article], Sequence[CopyGroup], DigestOptions]) -> Digest:
-    return build_digest(*job)
+def _digest_job(
+    job: tuple[Sequence[Article], Sequence[CopyGroup], DigestOptions],
+) -> Digest | str:
+    """One story's digest, or why building it failed (``"Type: message"``): a story whose
+    digest fails is stored without one and reported, and the run goes on."""
+    try:
+        return build_digest(*job)
+    except Exception as exc:  # noqa: BLE001 - reported with the story
+        return f"{type(exc).__name__}: {exc}"[:300]
 
 
 def _digests(
     jobs: Sequence[tuple[Sequence[Article], Sequence[CopyGroup]]],
     options: DigestOptions,
     workers: int,
-) -> Iterator[Digest]:
-    """The digest of each story, in order; in a pool of ``workers`` processes when there are
-    enough of them (a digest is a pure function of its story's articles: the same result)."""
+) -> Iterator[Digest | str]:
+    """The digest of each story (or why it failed), in order; in a pool of ``workers``
+    processes when there are enough of them (a digest is a pure function of its story's
+    articles: the same result)."""
     count = min(workers or os.cpu_count() or 1, len(jobs))
     # Forked workers start at once with everything loaded (frequency tables, patterns); a fork
     # is only safe from a process running one thread, and only some platforms have it.
     forkable = "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
     if count <= 1 or len(jobs) < _POOL_MIN_DIGESTS or not forkable:
         for articles, groups in jobs:
-            yield build_digest(articles, groups, options)
+            yield _digest_job((articles, groups, options))
         return
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=count, mp_context=context) as pool:

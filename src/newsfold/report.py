@@ -33,12 +33,20 @@ class RunReport:
     story_links_new: int = 0
     stories: int = 0
     digests_built: int = 0
+    # Stories whose digest failed to build (stored without one): (story id, "Type: message").
+    digest_failures: list[tuple[str, str]] = field(default_factory=list)
+    digests_failed: int = 0
     seconds: dict[str, float] = field(default_factory=dict)
 
     def skip(self, skip: Skip) -> None:
         self.skipped[skip.reason] += 1
         if len(self.skips) < MAX_LISTED_SKIPS:
             self.skips.append(skip)
+
+    def digest_failed(self, story_id: str, detail: str) -> None:
+        self.digests_failed += 1
+        if len(self.digest_failures) < MAX_LISTED_SKIPS:
+            self.digest_failures.append((story_id, detail))
 
     @contextmanager
     def timed(self, stage: str) -> Iterator[None]:
@@ -69,6 +77,10 @@ class RunReport:
                 "links_new": self.story_links_new,
                 "stories": self.stories,
                 "digests_built": self.digests_built,
+                "digests_failed": self.digests_failed,
+                "digest_failures": [
+                    {"story": story, "detail": detail} for story, detail in self.digest_failures
+                ],
             },
             "seconds": {k: round(v, 4) for k, v in sorted(self.seconds.items())},
         }
@@ -81,4 +93,5 @@ class RunReport:
             + (f", {self.already_stored} already stored" if self.already_stored else "")
             + (f", {skipped} skipped ({reasons})" if skipped else "")
             + f"; {self.copy_groups} copy groups, {self.stories} stories"
+            + (f" ({self.digests_failed} without a digest: it failed)" if self.digests_failed else "")
         )

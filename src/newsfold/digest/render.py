@@ -26,7 +26,10 @@ def _md(text: str) -> str:
 
 def _digest(story: Story) -> Digest:
     if story.digest is None:
-        raise NewsfoldError(f"story {story.id} has no digest yet; run the digest stage first")
+        raise NewsfoldError(
+            f"story {story.id} has no digest: the digest stage did not run, or building this "
+            "story's digest failed (see the run report)"
+        )
     return story.digest
 
 
