@@ -317,7 +317,11 @@ def _terms(tokens: list[str]) -> Iterator[str]:
 def _term_list(tokens: list[str]) -> list[str]:
     """``_terms`` as a list; the same result, each distinct token examined once."""
     distinct = set(tokens)
-    if any(len(token) == 1 and _UNSPACED.match(token) for token in distinct):
+    joined = "".join(distinct)
+    # ``words`` gives each character of an unspaced script as a token of its own, so such a
+    # one-character token exists exactly when the tokens hold such a character: one scan of
+    # the distinct tokens (none for ASCII text), not one match per token.
+    if not joined.isascii() and _UNSPACED.search(joined):
         return list(_terms(tokens))
     kept = {
         token: (token[:-2] if token.endswith("'s") and len(token) > 3 else token)
