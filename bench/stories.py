@@ -352,6 +352,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         action="store_true",
         help="feed Multi-News texts uncleaned (default: cleaned by clean_page, as the pipeline does)",
     )
+    parser.add_argument(
+        "--embed-weight", type=float, default=None,
+        help="mix in dense embeddings with this weight (needs pip install 'newsfold[embed]')",
+    )
     args = parser.parse_args(argv)
     root = Path(__file__).resolve().parent.parent
     data_dir = Path(args.data_dir) if args.data_dir else root.parent / "shared" / "data"
@@ -368,6 +372,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         overrides["refine"] = False
     if args.language:
         overrides["language"] = args.language
+    if args.embed_weight is not None:
+        overrides["embed_weight"] = args.embed_weight
     options = StoryOptions(**overrides)
     print(f"versions: {versions()}")
     print(f"options: {options}")

@@ -78,6 +78,8 @@ class StoryFeatures:
     dates: tuple[str, ...] = ()
     published: str | None = None
     lang: str | None = None
+    # The dense embedding of title and lead (``StoryOptions.embed_weight`` > 0 only).
+    embedding: tuple[float, ...] = ()
     # Look-up tables of ``terms`` / ``entities``, built on first use by ``term_map`` /
     # ``entity_map``: a pair decision then intersects two dicts instead of building one.
     _term_map: dict[str, float] | None = field(default=None, init=False, repr=False, compare=False)
@@ -127,6 +129,7 @@ class StoryFeatures:
             "dates": list(self.dates),
             "published": self.published,
             "lang": self.lang,
+            **({"embedding": list(self.embedding)} if self.embedding else {}),
         }
 
     @classmethod
@@ -137,6 +140,7 @@ class StoryFeatures:
             numbers=tuple(str(n) for n in data.get("numbers", ())),
             dates=tuple(str(d) for d in data.get("dates", ())),
             published=data.get("published"),
+            embedding=tuple(float(x) for x in data.get("embedding", ())),
             lang=data.get("lang"),
         )
 
@@ -423,4 +427,11 @@ def story_features(article: Article, options: StoryOptions | None = None) -> Sto
         dates=dates,
         published=article.published,
         lang=languages[0] if len(languages) == 1 else None,
+        embedding=_embedding(title, lead, body) if options.embed_weight else (),
     )
+
+
+def _embedding(title: str, lead: str, body: str) -> tuple[float, ...]:
+    from newsfold.stories.embed import embed  # the [embed] extra, imported only when asked
+
+    return embed(f"{title}\n{lead}\n{body}")

@@ -123,6 +123,11 @@ def _cosine_of(
     return min(1.0, math.fsum([a[t] * b[t] for t in shared]))
 
 
+def _dense_cosine(a: tuple[float, ...], b: tuple[float, ...]) -> float:
+    """Cosine of two normalised embeddings, clipped to [0, 1]; exact (fsum), so symmetric."""
+    return min(1.0, max(0.0, math.fsum(x * y for x, y in zip(a, b))))
+
+
 def _number_overlap(a: tuple[str, ...], b: tuple[str, ...]) -> float:
     """Shared numbers over the smaller set: a short write-up cites fewer of the figures."""
     if not a or not b:
@@ -145,6 +150,9 @@ def similarity(a: StoryFeatures, b: StoryFeatures, options: StoryOptions | None 
     if a.numbers and b.numbers:
         total += options.number_weight
         mixed += options.number_weight * _number_overlap(a.numbers, b.numbers)
+    if options.embed_weight and a.embedding and b.embedding:
+        total += options.embed_weight
+        mixed += options.embed_weight * _dense_cosine(a.embedding, b.embedding)
     if total == 0:
         return 0.0
     # Rounded so that the order of float additions cannot make similarity(a, b) != (b, a).
@@ -215,6 +223,16 @@ def similarity_matrix(
         + options.entity_weight * entities * entity_on
         + options.number_weight * number_part * number_on
     )
+    if options.embed_weight:
+        width = max((len(f.embedding) for f in present), default=0)
+        has_embedding = np.array([len(f.embedding) == width > 0 for f in present])
+        vectors = np.array(
+            [f.embedding if on else (0.0,) * width for f, on in zip(present, has_embedding)]
+        ).reshape(n, width)
+        embed_on = np.outer(has_embedding, has_embedding)
+        dense = np.clip(vectors @ vectors.T, 0.0, 1.0)
+        total = total + options.embed_weight * embed_on
+        mixed = mixed + options.embed_weight * dense * embed_on
     result = np.divide(mixed, total, out=np.zeros((n, n)), where=total > 0)
     if options.window_days:
         ordinals = np.array([_ordinal(f.published) for f in present], dtype=float)

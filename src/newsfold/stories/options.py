@@ -100,6 +100,9 @@ class StoryOptions:
       stories share a topic (``topics_from_stories``). Topic-level B-cubed F1 on ECB+ (gold =
       topic) was flat from 0.08 to 0.15 (0.88-0.93 on either half of the topics); 0.12 sits in
       the middle.
+    - ``embed_weight``: the weight of a dense embedding's cosine (all-MiniLM-L6-v2 over title and
+      lead, the ``[embed]`` extra, loaded offline) in the similarity mix; 0 (the default) needs
+      no model. See ``stories/embed.py`` and the README for what it was measured to do.
     - ``language``: the language assumed when ``Article.lang`` is None; when both are None (or not
       covered by wordfreq) a word's frequency is its highest over ``FALLBACK_LANGUAGES``.
     """
@@ -125,6 +128,7 @@ class StoryOptions:
     split_rare_share: float = 0.1
     language: str | None = None
     topic_threshold: float = 0.12
+    embed_weight: float = 0.0
 
     def __post_init__(self) -> None:
         if self.max_terms < 1:
@@ -168,6 +172,8 @@ class StoryOptions:
                 "need 0 <= split_rare_share < split_common_share <= 1, "
                 f"got {self.split_rare_share} and {self.split_common_share}"
             )
+        if not 0 <= self.embed_weight <= 1:
+            raise ConfigError(f"embed_weight must be in [0, 1], got {self.embed_weight}")
         if not 0 < self.topic_threshold <= 1:
             raise ConfigError(f"topic_threshold must be in (0, 1], got {self.topic_threshold}")
         if not 0 <= self.cohesion_ratio <= 1:
