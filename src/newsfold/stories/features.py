@@ -229,7 +229,7 @@ def _normalised(weights: dict[str, float], keep: int) -> tuple[tuple[str, float]
     norm = math.sqrt(sum(w * w for w, _ in ranked))
     if norm == 0:
         return ()
-    return tuple((t, round(-w / norm, 6)) for w, t in ranked)
+    return tuple([(t, round(-w / norm, 6)) for w, t in ranked])
 
 
 def _mostly_capitalised(text: str) -> bool:
@@ -318,6 +318,13 @@ def _terms(tokens: list[str]) -> Iterator[str]:
             yield _base(token)
 
 
+def _kept_term(token: str) -> str:
+    """A token as a term ("" when it is not one): ``_terms`` for one token of a spaced script."""
+    if len(token) > 1 and _HAS_LETTER.search(token):
+        return token[:-2] if token.endswith("'s") and len(token) > 3 else token
+    return ""
+
+
 def _term_list(tokens: list[str]) -> list[str]:
     """``_terms`` as a list; the same result, each distinct token examined once."""
     distinct = set(tokens)
@@ -327,10 +334,10 @@ def _term_list(tokens: list[str]) -> list[str]:
     # the distinct tokens (none for ASCII text), not one match per token.
     if not joined.isascii() and _UNSPACED.search(joined):
         return list(_terms(tokens))
+    # A token of letters only (most) is kept whole when longer than one letter; the others go
+    # through the full test (a letter in it, the possessive "'s" cut).
     kept = {
-        token: (token[:-2] if token.endswith("'s") and len(token) > 3 else token)
-        if len(token) > 1 and (token.isalpha() or _HAS_LETTER.search(token))
-        else ""
+        token: (token if len(token) > 1 else "") if token.isalpha() else _kept_term(token)
         for token in distinct
     }
     return [term for term in map(kept.__getitem__, tokens) if term]
