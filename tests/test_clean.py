@@ -663,3 +663,16 @@ def test_a_short_japanese_article_counts_its_characters_as_words() -> None:
     )
     article = clean_page(Page(id="p", text=text))
     assert article.paragraphs
+
+
+def test_an_html_page_that_is_only_a_notice_has_no_article() -> None:
+    """The HTML path ends with the same no-article test as the text path."""
+    notice = (
+        "Starting in 1996, Alexa Internet has been donating their crawl data to the Internet "
+        "Archive. Flowing in every day, these data are added to the Wayback Machine after an "
+        "embargo period."
+    )
+    html = f"<html><head><title>Archive</title></head><body><article><p>{notice}</p></article></body></html>"
+    article = clean_html(html)
+    assert article.paragraphs == ()
+    assert article.reason == "no article found"

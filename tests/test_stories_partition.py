@@ -11,7 +11,6 @@ import pytest
 from newsfold.models import Article
 from newsfold.stories import (
     StoryOptions,
-    find_links,
     similarity,
     stories_from_links,
     story_features,
@@ -33,14 +32,20 @@ def _ecb() -> dict[str, Article]:
 
 @pytest.fixture(scope="module")
 def graph() -> tuple[dict[str, object], list[tuple[str, str]]]:
+    """The fixture's articles with every pair linked: one component of all of them (the links
+    the stories stage finds among them form components of two at most)."""
     features = {k: story_features(a) for k, a in _ecb().items()}
-    return features, sorted(find_links(features, StoryOptions()))  # type: ignore[return-value]
+    ids = sorted(features)
+    return features, [(a, b) for i, a in enumerate(ids) for b in ids[i + 1 :]]  # type: ignore[return-value]
 
 
 def test_small_components_are_left_whole(graph: tuple[dict, list]) -> None:  # type: ignore[type-arg]
     features, links = graph
     options = StoryOptions()
-    pieces = bounded_pieces(features, links, [], features, options, cap=10_000)
+    ids = sorted(features)
+    # One component under the cap: refined whole, the stories are those of the whole graph.
+    pieces = bounded_pieces(features, links, [], features, options, cap=len(ids))
+    assert len(pieces) == 1
     whole = stories_from_links(features, links, [], options)
     refined = sorted(
         s
@@ -48,15 +53,14 @@ def test_small_components_are_left_whole(graph: tuple[dict, list]) -> None:  # t
         for s in stories_from_links({m: features[m] for m in p.members}, p.links, [], options)
     )
     assert refined == whole
+    assert len(whole) > 1
     assert sum(len(p.members) for p in pieces) == len(features)
 
 
 def test_a_large_component_is_cut_by_its_strongest_links(graph: tuple[dict, list]) -> None:  # type: ignore[type-arg]
-    features, _ = graph
+    features, links = graph
     options = StoryOptions()
     ids = sorted(features)
-    # Every pair linked: one component of all the fixture's articles, cut into pieces.
-    links = [(a, b) for i, a in enumerate(ids) for b in ids[i + 1 :]]
     cap = max(3, len(ids) // 4)
     group = tuple(ids[:3])  # a copy group: never cut, whatever the links
     pieces = bounded_pieces(features, links, [group], features, options, cap=cap)
@@ -80,10 +84,8 @@ def test_a_large_component_is_cut_by_its_strongest_links(graph: tuple[dict, list
 
 
 def test_pieces_do_not_depend_on_input_order(graph: tuple[dict, list]) -> None:  # type: ignore[type-arg]
-    features, _ = graph
+    features, links = graph
     options = StoryOptions()
-    ids = sorted(features)
-    links = [(a, b) for i, a in enumerate(ids) for b in ids[i + 1 :]]
     first = bounded_pieces(features, links, [], features, options, cap=5)
     assert len(first) >= 4
     shuffled = list(links)

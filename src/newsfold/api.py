@@ -121,9 +121,8 @@ def _spill_counting_sites(items: Iterable[Page | Skip], path: Path) -> SiteLines
                 record = {"page": item.to_dict()}
             else:
                 record = {"skip": item.to_dict()}
-            # ASCII escapes: a text may hold lone surrogates (undecodable bytes kept), which
-            # UTF-8 cannot write but JSON escapes round-trip.
-            handle.write(json.dumps(record) + "\n")
+            # The readers refuse text UTF-8 cannot encode (lone surrogates), so it writes as is.
+            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
     return stats.view()
 
 

@@ -5,12 +5,14 @@ An ``Index`` drives the stages over a ``Store``:
 * per page (streamed): clean -> article; copies -> signature, LSH keys, verified copy pairs against
   what is stored; stories -> features, inverted-index keys, links to stored articles;
 * per batch (one transaction): everything above lands together;
-* after the pages: copy groups and stories are the connected components of the stored edges, and
-  the digest is rebuilt only for stories whose membership changed.
+* after the pages: copy groups are the connected components of the stored copy pairs; the stories
+  the new edges touch are refined again from their links (``stories.partition``,
+  ``stories_from_links``), and the digest is rebuilt only for stories whose membership changed.
 
-Because groups and stories are functions of pairwise decisions between stored articles, ingesting
-pages in several runs gives the same groups and stories as ingesting them at once, and ingesting
-a stored page again changes nothing.
+Groups and stories are functions of pairwise decisions between stored articles, so ingesting a
+stored page again changes nothing; ingesting in several runs re-clusters only the stories each
+run touches, which may leave it apart from one batch run (``bench/pipeline.py`` prints the
+difference: 0 on the labelled data).
 """
 
 from __future__ import annotations
@@ -50,6 +52,8 @@ from .stories import (
 from .stories.partition import bounded_pieces
 
 ProgressHook = Callable[[int], None]
+# The fields of an ``articles.jsonl`` record that the clean stage fills (null without it).
+CLEANED_FIELDS = ("title", "standfirst", "body", "dateline", "credit", "byline", "published", "lang")
 
 # How many decoded story features an Index keeps in memory (see Index._features).
 FEATURE_CACHE_SIZE = 50_000
@@ -80,6 +84,22 @@ def failure_skip(page: Page, exc: Exception) -> Skip:
                 f"{type(exc).__name__}: {exc}"[:300])
 
 
+def compared_text(
+    paragraphs: Sequence[str], site: str | None, site_lines: SiteLines | None, min_pages: int
+) -> list[str]:
+    """The text copies compares: the paragraphs without the lines repeated on ``min_pages`` or
+    more pages of their site.
+
+    Same-site chrome that survives cleaning (or all of it, with ``--stages copies``) would
+    make two articles of one site look like copies; a wire story's paragraphs appear on
+    different sites, so they are never removed. Measured on the syndication benchmark
+    (bench/syndication): pairwise F1 of clean+copies 0.69 without, 0.99 with.
+    """
+    if site_lines is None or not site:
+        return list(paragraphs)
+    return drop_repeated(paragraphs, site_lines.repeated(site, min_pages=min_pages, min_share=0.0))
+
+
 def raw_paragraphs(page: Page) -> tuple[str, ...]:
     """A page's text as given (the ``copies``-only mode): blank-line blocks, else lines."""
     text = page.text
@@ -96,7 +116,6 @@ class Index:
     def __init__(self, store: Store, settings: Settings | None = None) -> None:
         self.store = store
         self.settings = settings or Settings()
-        self._counting_sites = True
         self._check_compatible()
         self._copies = CopyIndex(store, self.settings.copies)
         # Decoded story features of stored articles, most recently used last. Stored features
@@ -155,7 +174,7 @@ class Index:
         the stored ones plus the batch's, and are stored.
         """
         report = RunReport()
-        self._counting_sites = site_lines is None
+        counting_sites = site_lines is None
         stream = iter(items)
         while True:
             batch = list(islice(stream, self.settings.batch_size))
@@ -167,7 +186,7 @@ class Index:
                 known = self.store.page_hashes(
                     [item.id for item in batch if isinstance(item, Page)]
                 )
-                if self._counting_sites:
+                if counting_sites:
                     with report.timed("site lines"):
                         site_lines = self._count_site_lines(batch, known)
                 for item in batch:
@@ -175,7 +194,7 @@ class Index:
                         report.pages_read += 1
                         report.skip(item)
                     else:
-                        self._add_page_safely(item, report, site_lines, known)
+                        self._add_page_safely(item, report, site_lines, known, counting_sites)
             if progress is not None:
                 progress(len(batch))
         self.rebuild(report)
@@ -218,14 +237,15 @@ class Index:
         report: RunReport,
         site_lines: SiteLines | None,
         known: dict[str, str],
+        counted_here: bool,
     ) -> None:
         """One page; if processing it fails, its writes are undone and it is a counted skip.
 
         A page that makes an extractor raise (malformed markup, a pathological text) must not
         end the run or lose the batch; only errors that are not ``Exception`` (an interrupt,
-        running out of memory in C) end the batch, which then rolls back whole. The failed
-        page's lines are taken out of its site's counts again (they were counted with the
-        batch, before the page was processed), so a page that was not stored counts nowhere.
+        running out of memory in C) end the batch, which then rolls back whole. When the batch
+        counted and stored its site lines (``counted_here``), the failed page's lines are taken
+        out of its site's stored counts again, so a page that was not stored counts nowhere.
         """
         fresh = page.id not in known
         try:
@@ -234,8 +254,7 @@ class Index:
         except Exception as exc:  # noqa: BLE001 - reported with its type and message
             if fresh:
                 known.pop(page.id, None)
-            counted = fresh and self._counting_sites and site_lines is not None
-            if counted and page.site and page.text is not None:
+            if counted_here and fresh and site_lines is not None and page.site and page.text:
                 keys = page_line_keys(page.text)
                 self.store.add_site_counts(page.site, -1, dict.fromkeys(keys, -1))
             report.skip(failure_skip(page, exc))
@@ -263,7 +282,9 @@ class Index:
             return
         if self.settings.runs("copies"):
             with report.timed("copies"):
-                copy_text = self._copy_text(article, site_lines)
+                copy_text = compared_text(
+                    article.paragraphs, article.site, site_lines, self.settings.clean.site_min_pages
+                )
                 if copy_text != list(article.paragraphs):
                     self.store.put_copy_body(article.id, copy_text)
                 outcome = self._copies.add(article.id, copy_text)
@@ -276,21 +297,6 @@ class Index:
         if self.settings.runs("stories"):
             with report.timed("stories"):
                 self._link_story(article, report)
-
-    def _copy_text(self, article: Article, site_lines: SiteLines | None) -> list[str]:
-        """The body copies compares: without lines repeated on other pages of its site.
-
-        Same-site chrome that survives cleaning (or all of it, with ``--stages copies``) would
-        make two articles of one site look like copies; a wire story's paragraphs appear on
-        different sites, so they are never removed. Measured on the syndication benchmark
-        (bench/syndication): pairwise F1 of clean+copies 0.69 without, 0.99 with.
-        """
-        if site_lines is None or not article.site:
-            return list(article.paragraphs)
-        repeated = site_lines.repeated(
-            article.site, min_pages=self.settings.clean.site_min_pages, min_share=0.0
-        )
-        return drop_repeated(article.paragraphs, set(repeated))
 
     def _article(self, page: Page, site_lines: SiteLines | None = None) -> Article:
         if self.settings.runs("clean"):
@@ -319,9 +325,9 @@ class Index:
     def rebuild(self, report: RunReport | None = None) -> RunReport:
         """Recompute the copy groups and stories that pending articles touch, and their digests.
 
-        Only the components holding a pending article change: a component is closed under its
-        edges, so the old groups of the pending articles plus the pending articles themselves are
-        everything a new edge can have joined. Ids stay stable (see ``stable_ids``).
+        An article that gained an edge is pending itself, so the copy groups and stories of the
+        pending articles are everything a new edge can have changed. Ids stay stable (see
+        ``stable_ids``).
         """
         report = report or RunReport()
         with self.store.batch():
@@ -342,21 +348,21 @@ class Index:
         # closed; stories are rebuilt over the touched stories only (online: a new article
         # joins, merges or splits the stories it links to, and no other story is re-clustered),
         # so the work per batch is bounded by the stories it touches, not by the corpus.
-        previous_pending = store.assignments_for(pending)
-        old_groups = {g for g, _, _ in previous_pending.values() if g}
+        previous = store.assignments_for(pending)
+        old_groups = {g for g, _ in previous.values() if g}
         copy_scope = pending | store.members("copy_group", old_groups)
-        old_story_ids = {s for _, s, _ in store.assignments_for(copy_scope).values() if s}
+        previous.update(store.assignments_for(copy_scope - pending))
+        old_story_ids = {s for _, s in previous.values() if s}
         affected = copy_scope | store.members("story", old_story_ids)
+        previous.update(store.assignments_for(affected - copy_scope))
         articles = store.articles(affected)
         nodes = sorted(a for a, art in articles.items() if art.paragraphs)
         inside = set(nodes)
-        previous = store.assignments_for(affected)
 
         pairs = store.copy_pairs_touching(nodes) if settings.runs("copies") else []
         pairs = [p for p in pairs if p.a in inside and p.b in inside]
         links = store.story_links_touching(nodes) if settings.runs("stories") else []
         links = [(a, b) for a, b in links if a in inside and b in inside]
-        component_of: dict[str, str] = {}
 
         group_of: dict[str, str] = {}
         groups: list[tuple[str, ...]] = []
@@ -364,9 +370,9 @@ class Index:
         if settings.runs("copies"):
             with report.timed("copies"):
                 groups = _components(nodes, [(p.a, p.b) for p in pairs])
-                taken = store.group_ids("copy_group") - {g for g, _, _ in previous.values() if g}
+                taken = store.group_ids("copy_group") - {g for g, _ in previous.values() if g}
                 group_of, retired_groups = assign_ids(
-                    groups, {a: g for a, (g, _, _) in previous.items()}, "g", frozenset(taken)
+                    groups, {a: g for a, (g, _) in previous.items()}, "g", frozenset(taken)
                 )
                 retired.update(retired_groups)
         story_of: dict[str, str] = {}
@@ -376,27 +382,22 @@ class Index:
                 # copy groups join as whole units; links and refinement decide the rest, over
                 # pieces small enough to refine (see stories.partition)
                 stories = []
-                for piece in bounded_pieces(
-                    nodes, links, groups, features, settings.stories
-                ):
-                    piece_id = short_id("c", piece.members[0])
-                    component_of.update(dict.fromkeys(piece.members, piece_id))
+                for piece in bounded_pieces(nodes, links, groups, features, settings.stories):
                     stories += stories_from_links(
                         {m: features[m] for m in piece.members}, piece.links,
                         piece.copy_groups, settings.stories,
                     )
                 stories.sort()
-                old_ids = {s for _, s, _ in previous.values() if s}
                 story_of, retired_stories = assign_ids(
-                    stories, {a: s for a, (_, s, _) in previous.items()}, "s",
-                    frozenset(store.group_ids("story") - old_ids),
+                    stories, {a: s for a, (_, s) in previous.items()}, "s",
+                    frozenset(store.group_ids("story") - old_story_ids),
                 )
                 retired.update(retired_stories)
             with report.timed("digest"):
                 self._write_stories(stories, story_of, group_of, articles, pairs, report)
-                store.delete_stories(old_ids - set(story_of.values()))
+                store.delete_stories(old_story_ids - set(story_of.values()))
         store.upsert_assignments(
-            (a, group_of.get(a), story_of.get(a), component_of.get(a)) for a in sorted(affected)
+            (a, group_of.get(a), story_of.get(a)) for a in sorted(affected)
         )
         store.put_aliases(retired)
 
@@ -449,8 +450,7 @@ class Index:
         for article_id, article in self.store.articles().items():
             group, story = assignments.get(article_id, (None, None))
             record: dict[str, Any] = {"id": article_id}
-            for name in ("title", "standfirst", "body", "dateline", "credit", "byline",
-                         "published", "lang"):
+            for name in CLEANED_FIELDS:
                 record[name] = getattr(article, name) if cleaned else None
             record.update(
                 site=article.site, url=article.url, fetched_at=article.fetched_at,
@@ -504,7 +504,8 @@ def _copy_groups(
     return out
 
 
-# Below this many digests to build, a process pool costs more to start than it saves.
+# Below this many digests, they are built in this process (a small batch is not worth a pool:
+# forking and sending the articles; not measured at this boundary).
 _POOL_MIN_DIGESTS = 16
 
 

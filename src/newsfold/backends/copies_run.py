@@ -22,14 +22,18 @@ from typing import Any, TextIO
 
 from newsfold.clean import SiteLineStats
 from newsfold.config import Settings
-from newsfold.copies.sitelines import drop_repeated
 from newsfold.copies.stage import CHUNK_BODIES, find_copies_streamed
-from newsfold.index import content_hash, counted_as_repeat, failure_skip, raw_paragraphs
+from newsfold.index import (
+    CLEANED_FIELDS,
+    compared_text,
+    content_hash,
+    counted_as_repeat,
+    failure_skip,
+    raw_paragraphs,
+)
 from newsfold.models import Page, Skip
 from newsfold.report import RunReport
 from newsfold.stable_ids import assign_ids
-
-_FIELDS = ("title", "standfirst", "body", "dateline", "credit", "byline", "published", "lang")
 
 
 def run_copies(
@@ -47,7 +51,7 @@ def run_copies(
             for line in spill:
                 page_id, site, url, fetched_at, _ = json.loads(line)
                 record: dict[str, Any] = {"id": page_id}
-                record.update(dict.fromkeys(_FIELDS))
+                record.update(dict.fromkeys(CLEANED_FIELDS))
                 record.update(site=site, url=url, fetched_at=fetched_at, reason=None,
                               copy_group=group_of.get(page_id), story=None)
                 yield record
@@ -76,8 +80,8 @@ def _read(items: Iterable[Page | Skip], spill: TextIO, report: RunReport) -> Sit
             report.no_article += 1
         with report.timed("site lines"):
             stats.update(item.site, item.text)
-        spill.write(json.dumps([item.id, item.site, item.url, item.fetched_at, list(paragraphs)],
-                               ensure_ascii=False) + "\n")
+        record = [item.id, item.site, item.url, item.fetched_at, list(paragraphs)]
+        spill.write(json.dumps(record, ensure_ascii=False) + "\n")
     return stats
 
 
@@ -86,7 +90,6 @@ def _groups(
 ) -> dict[str, str]:
     """Copy group id of every page with text (singletons included, as the store names them)."""
     site_lines = stats.view()
-    repeated: dict[str, set[int]] = {}
     compared: list[str] = []
 
     def chunks() -> Iterator[list[tuple[str, list[str]]]]:
@@ -96,21 +99,16 @@ def _groups(
                 page_id, site, _, _, paragraphs = json.loads(line)
                 if not paragraphs:
                     continue
-                if site:
-                    if site not in repeated:
-                        repeated[site] = set(site_lines.repeated(
-                            site, min_pages=settings.clean.site_min_pages, min_share=0.0))
-                    if repeated[site]:
-                        paragraphs = drop_repeated(paragraphs, repeated[site])
+                text = compared_text(paragraphs, site, site_lines, settings.clean.site_min_pages)
                 compared.append(page_id)
-                chunk.append((page_id, paragraphs))
+                chunk.append((page_id, text))
                 if len(chunk) >= CHUNK_BODIES:
                     yield chunk
                     chunk = []
         if chunk:
             yield chunk
 
-    result = find_copies_streamed(chunks(), None, settings.copies, explained=False)
+    result = find_copies_streamed(chunks(), settings.copies, explained=False)
     report.too_short_to_compare += len(result.too_short)
     report.copy_pairs_new += len(result.pairs)
     report.copy_pairs = len(result.pairs)

@@ -131,4 +131,4 @@ def copies_from_jsonl(
         if part:
             yield part
 
-    return find_copies_streamed(chunks(), None, options, explained=explained)
+    return find_copies_streamed(chunks(), options, explained=explained)

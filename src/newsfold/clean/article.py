@@ -408,7 +408,7 @@ def _clean_text(
             published = parse_date(text_line)
     parts.published = published
     _finish_body(parts)
-    if _too_little(parts.paragraphs, options):
+    if _too_little(parts.paragraphs, options.min_body_words):
         return _empty(id=id, url=url, page=page)
     return _article(parts, id=id, url=url, options=options, page=page)
 
@@ -418,14 +418,14 @@ def _clean_text(
 _NOTICE_MAX_WORDS = 150
 
 
-def _too_little(paragraphs: list[str], options: CleanOptions) -> bool:
-    """Whether the finished body is no article: fewer words than ``min_body_words`` once its
-    metadata is out (a headline printed twice is a standfirst and a body of one line), or only
-    a platform's notice (a web archive's crawl description, "Tweet location" help, a browser
-    prompt, an error page). Words are counted as the line classifier counts them (two CJK
-    characters make a word)."""
+def _too_little(paragraphs: list[str], min_words: int) -> bool:
+    """Whether the finished body (text or HTML) is no article: fewer than ``min_words`` words
+    once its metadata is out (a headline printed twice is a standfirst and a body of one line),
+    or only a platform's notice (a web archive's crawl description, "Tweet location" help, a
+    browser prompt, an error page). Words are counted as the line classifier counts them (two
+    CJK characters make a word)."""
     count = sum(count_words(p) for p in paragraphs)
-    if count < options.min_body_words:
+    if count < min_words:
         return True
     if count > _NOTICE_MAX_WORDS:
         return False
@@ -465,7 +465,7 @@ def _clean_html(
         published=extracted.published or date_from_url(url),
     )
     _finish_body(parts)
-    if sum(len(p.split()) for p in parts.paragraphs) < max(1, options.min_body_words // 2):
+    if _too_little(parts.paragraphs, max(1, options.min_body_words // 2)):
         return _empty(id=id, url=url, page=page)
     return _article(parts, id=id, url=url, options=options, page=page)
 

@@ -54,18 +54,29 @@ class SiteLines:
 
     pages: Mapping[str, int]
     counts: Mapping[str, Mapping[int, int]]
+    # ``repeated`` per (site, min_pages, min_share): asked once per page of the site by both
+    # clean and copies, while the view (and so the answer) stays the same for a whole batch.
+    _memo: dict[tuple[str, int, float], frozenset[int]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def repeated(self, site: str | None, *, min_pages: int, min_share: float) -> frozenset[int]:
         """Keys of the lines seen on at least ``min_pages`` pages and ``min_share`` of the
         site's pages (the page being cleaned included, when it was counted)."""
         if site is None:
             return frozenset()
-        seen = self.pages.get(site, 0)
-        counts = self.counts.get(site)
-        if not counts or seen < min_pages:
-            return frozenset()
-        floor = max(min_pages, min_share * seen)
-        return frozenset(key for key, count in counts.items() if count >= floor)
+        key = (site, min_pages, min_share)
+        found = self._memo.get(key)
+        if found is None:
+            seen = self.pages.get(site, 0)
+            counts = self.counts.get(site)
+            if not counts or seen < min_pages:
+                found = frozenset()
+            else:
+                floor = max(min_pages, min_share * seen)
+                found = frozenset(k for k, count in counts.items() if count >= floor)
+            self._memo[key] = found
+        return found
 
 
 @dataclass(slots=True)

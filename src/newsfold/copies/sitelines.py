@@ -18,6 +18,7 @@ a site are left as they are. Lines are keyed and counted as the clean stage coun
 from __future__ import annotations
 
 from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 
 from newsfold.clean.site import SiteLineStats, line_key
 
@@ -51,7 +52,7 @@ def repeated_lines(
     return out
 
 
-def drop_repeated(paragraphs: Sequence[str], repeated: set[int]) -> list[str]:
+def drop_repeated(paragraphs: Sequence[str], repeated: AbstractSet[int]) -> list[str]:
     """The paragraphs whose key is not in ``repeated``, in order."""
     if not repeated:
         return list(paragraphs)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 import tempfile
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import BinaryIO
 
@@ -152,7 +152,7 @@ def find_copies(
     (``explain.may_interleave``). Alignment was most of the time on the speed corpus.
     """
     chunks = (docs[start:end] for start, end in _chunks(len(docs), CHUNK_BODIES))
-    return find_copies_streamed(chunks, None, options, explained=explained)
+    return find_copies_streamed(chunks, options, explained=explained)
 
 
 class SpilledWords:
@@ -230,7 +230,6 @@ class SpilledWords:
 
 def find_copies_streamed(
     chunks: Iterable[Sequence[tuple[str, Sequence[str]]]],
-    fetch: Callable[[Sequence[int]], Sequence[Sequence[str]]] | None = None,
     options: CopyOptions | None = None,
     *,
     explained: bool = True,
@@ -239,11 +238,9 @@ def find_copies_streamed(
 
     ``chunks`` yields the ``(id, paragraphs)`` of every page once, a few hundred at a time.
     Each page is read once: its word hashes wait in a temporary file (``SpilledWords``) for
-    verification, which needs only the pages of candidate pairs, a block at a time. ``fetch``
-    (the paragraphs of pages by stream position) is accepted for compatibility and unused. The
+    verification, which needs only the pages of candidate pairs, a block at a time. The
     result is ``find_copies`` of the same pages.
     """
-    del fetch
     options = options or CopyOptions()
     with tempfile.TemporaryFile(prefix="newsfold-words-") as handle:
         return _find_copies_spilled(chunks, SpilledWords(handle), options, explained)

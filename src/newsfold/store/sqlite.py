@@ -23,7 +23,8 @@ import numpy as np
 from ..errors import NotFoundError, StoreError
 from ..models import Article, CopyPair, Page, Story
 
-# 3: story index keys hold d: keys for dated articles (see stories.link.candidate_keys).
+# 3: story index keys hold d: keys for dated articles (see stories.link.candidate_keys);
+# assignments no longer keep the component an article was refined in.
 SCHEMA_VERSION = 3
 
 _SCHEMA = """
@@ -52,12 +53,10 @@ CREATE TABLE IF NOT EXISTS story_keys (key TEXT NOT NULL, id TEXT NOT NULL,
     PRIMARY KEY (key, id)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS story_links (a TEXT NOT NULL, b TEXT NOT NULL,
     PRIMARY KEY (a, b)) WITHOUT ROWID;
--- derived: each article's copy group, story, and the connected component (of copy and story
--- edges) the story was refined from; a rebuild recomputes whole components only
+-- derived: each article's copy group and story
 CREATE TABLE IF NOT EXISTS assignments (
-    article TEXT PRIMARY KEY, copy_group TEXT, story TEXT, component TEXT
+    article TEXT PRIMARY KEY, copy_group TEXT, story TEXT
 );
-CREATE INDEX IF NOT EXISTS assignments_component ON assignments (component);
 CREATE INDEX IF NOT EXISTS assignments_story ON assignments (story);
 CREATE INDEX IF NOT EXISTS assignments_group ON assignments (copy_group);
 CREATE INDEX IF NOT EXISTS copy_pairs_b ON copy_pairs (b);
@@ -342,19 +341,16 @@ class Store:
             rows += self._db.execute(sql.format(",".join("?" * len(chunk))), chunk).fetchall()
         return rows
 
-    def assignments_for(
-        self, ids: Collection[str]
-    ) -> dict[str, tuple[str | None, str | None, str | None]]:
-        """article -> (copy_group, story, component)."""
+    def assignments_for(self, ids: Collection[str]) -> dict[str, tuple[str | None, str | None]]:
+        """article -> (copy_group, story)."""
         rows = self._select_in(
-            "SELECT article, copy_group, story, component FROM assignments WHERE article IN ({})",
-            ids,
+            "SELECT article, copy_group, story FROM assignments WHERE article IN ({})", ids
         )
-        return {r[0]: (r[1], r[2], r[3]) for r in rows}
+        return {r[0]: (r[1], r[2]) for r in rows}
 
     def members(self, column: str, group_ids: Collection[str]) -> set[str]:
         """Articles whose ``copy_group`` or ``story`` is one of ``group_ids``."""
-        if column not in {"copy_group", "story", "component"}:
+        if column not in {"copy_group", "story"}:
             raise ValueError(column)
         sql = f"SELECT article FROM assignments WHERE {column} IN ({{}})"
         return {r[0] for r in self._select_in(sql, group_ids)}
@@ -370,10 +366,8 @@ class Store:
         rows += self._select_in("SELECT a, b FROM story_links WHERE b IN ({})", ids)
         return sorted({(r[0], r[1]) for r in rows})
 
-    def upsert_assignments(
-        self, rows: Iterable[tuple[str, str | None, str | None, str | None]]
-    ) -> None:
-        self._db.executemany("INSERT OR REPLACE INTO assignments VALUES (?, ?, ?, ?)", rows)
+    def upsert_assignments(self, rows: Iterable[tuple[str, str | None, str | None]]) -> None:
+        self._db.executemany("INSERT OR REPLACE INTO assignments VALUES (?, ?, ?)", rows)
 
     def count_groups(self, column: str) -> int:
         """Copy groups (or stories) with two or more members."""

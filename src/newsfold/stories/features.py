@@ -343,11 +343,6 @@ def _term_list(tokens: list[str]) -> list[str]:
     return [term for term in map(kept.__getitem__, tokens) if term]
 
 
-def _saturated(count: float) -> float:
-    """Sub-linear term frequency: 1 + ln(count), continued linearly below one occurrence."""
-    return 1.0 + math.log(count) if count >= 1.0 else count
-
-
 def _numbers_and_dates(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     numbers: set[str] = set()
     dates: set[str] = set()
@@ -402,12 +397,9 @@ def story_features(article: Article, options: StoryOptions | None = None) -> Sto
     shares = _shares(half, len(terms))
     for token, share in zip(terms, shares):
         counts[token] = counts.get(token, 0.0) + share
+    # The weight memo read directly (term_weight fills it): this loop runs once per distinct
+    # word of every article.
     memo = _weight_memo(languages, options.idf_ceiling, options.idf_floor_zipf, options.idf_power)
-
-    def weight_of(token: str) -> float:
-        weight = memo.get(token)
-        return term_weight(token, languages, options) if weight is None else weight
-
     weights: dict[str, float] = {}
     log = math.log
     for token, count in counts.items():
@@ -415,14 +407,14 @@ def story_features(article: Article, options: StoryOptions | None = None) -> Sto
         if weight is None:
             weight = term_weight(token, languages, options)
         if weight:  # a weight of 0 is dropped by _normalised whatever the count
-            # _saturated(count), inlined: this loop runs once per distinct word.
+            # Sub-linear term frequency: 1 + ln(count), continued linearly below one occurrence.
             weights[token] = (1.0 + log(count) if count >= 1.0 else count) * weight
     entity_counts: Counter[str] = Counter()
     name_sources = [lead, body] if _mostly_capitalised(title) else [title, lead, body]
     for text in name_sources:
         entity_counts.update(entity_tokens(text, languages))
     entity_weights = {
-        token: (1.0 + math.log(count)) * max(weight_of(token), 1.0)
+        token: (1.0 + log(count)) * max(term_weight(token, languages, options), 1.0)
         for token, count in entity_counts.items()
         if len(token) > 1 and not token.isdigit()
     }

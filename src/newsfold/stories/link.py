@@ -107,17 +107,9 @@ def _slot(published: str | None, window_days: int) -> int | None:
         return None
 
 
-def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
-    if not a or not b:
-        return 0.0
-    # fsum is exact, so the result does not depend on the set's iteration order.
-    return min(1.0, math.fsum(a[t] * b[t] for t in a.keys() & b.keys()))
-
-
-def _cosine_of(
-    a: dict[str, float], b: dict[str, float], shared: frozenset[str]
-) -> float:
-    """``_cosine(a, b)`` given the keys the two share."""
+def _cosine_of(a: dict[str, float], b: dict[str, float], shared: frozenset[str]) -> float:
+    """Cosine of two normalised sparse vectors, given the keys they share. fsum is exact, so
+    the result does not depend on the set's iteration order."""
     if not shared:
         return 0.0
     return min(1.0, math.fsum([a[t] * b[t] for t in shared]))
