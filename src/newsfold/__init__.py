@@ -28,6 +28,7 @@ from .errors import (
 )
 from .index import Index
 from .ingest import IngestOptions, read_inputs
+from .kernels import kernels_status
 from .models import (
     Article,
     CopyGroup,
@@ -76,6 +77,7 @@ __all__ = [
     "clean_file",
     "clean_page",
     "ingest",
+    "kernels_status",
     "load_settings",
     "open_index",
     "read_inputs",

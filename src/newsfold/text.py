@@ -11,6 +11,13 @@ import re
 import unicodedata
 from collections.abc import Iterator
 
+try:  # the compiled twins (identical results, see newsfold/_text.pyx); pure Python without them
+    from newsfold._text import split_sentences as _split_sentences
+    from newsfold._text import word_tokens as _word_tokens
+except ImportError:  # pragma: no cover - exercised by the tests with the kernels switched off
+    _split_sentences = None  # type: ignore[assignment]
+    _word_tokens = None  # type: ignore[assignment]
+
 _FOLD = str.maketrans(
     {
         "\u2018": "'",
@@ -86,11 +93,14 @@ def words(text: str) -> list[str]:
     """
     # Folded and case-folded; collapsing spaces (as normalise does) cannot change a token.
     normalised = fold(text).casefold()
-    if not _NO_SPACE_SCRIPT.search(normalised):
+    tokens: list[str] = (
+        _word_tokens(normalised) if _word_tokens is not None else _WORD.findall(normalised)
+    )
+    if normalised.isascii() or not _NO_SPACE_SCRIPT.search(normalised):
         # Fast path (same result): no unspaced script, so no token needs splitting.
-        return _WORD.findall(normalised)
+        return tokens
     out: list[str] = []
-    for token in _WORD.findall(normalised):
+    for token in tokens:
         if _NO_SPACE_SCRIPT.search(token):
             run: list[str] = []
             for ch in token:
@@ -134,6 +144,8 @@ def sentences(text: str) -> list[str]:
     text = text.strip()
     if not text:
         return []
+    if _split_sentences is not None:
+        return _split_sentences(text, _ABBREVIATIONS)
     out: list[str] = []
     start = 0
     for match in _END.finditer(text):

@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
+from sys import intern
 from typing import Any
 
 from newsfold.errors import ConfigError
@@ -22,6 +23,25 @@ from newsfold.text import fold, sentences, words
 
 # A token with its case kept: letters/digits of any script, inner apostrophes or hyphens.
 _TOKEN = re.compile(r"\w+(?:['\u2019\-]\w+)*")
+
+
+def _name_tokens_py(text: str) -> list[str]:
+    """The matches of ``_TOKEN`` (words with inner straight or curly apostrophes, hyphens)."""
+    return _TOKEN.findall(text)
+
+
+def _name_tokens_compiled(text: str) -> list[str]:
+    """``_name_tokens_py`` by the compiled scanner of newsfold/_text.pyx (identical results)."""
+    return _word_tokens(text, True)
+
+
+_name_tokens = _name_tokens_py
+try:
+    from newsfold._text import word_tokens as _word_tokens
+
+    _name_tokens = _name_tokens_compiled
+except ImportError:  # pragma: no cover - the pure-Python twin above
+    pass
 # Scripts written without spaces, where ``text.words`` gives one token per character.
 _UNSPACED = re.compile(
     r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af\u0e00-\u0e7f]"
@@ -81,15 +101,9 @@ class StoryFeatures:
     # The dense embedding of title and lead (``StoryOptions.embed_weight`` > 0 only).
     embedding: tuple[float, ...] = ()
     # Look-up tables of ``terms`` / ``entities``, built on first use by ``term_map`` /
-    # ``entity_map``: a pair decision then intersects two dicts instead of building one.
+    # ``entity_map``: a pair decision walks one side's pairs through the other's table.
     _term_map: dict[str, float] | None = field(default=None, init=False, repr=False, compare=False)
     _entity_map: dict[str, float] | None = field(
-        default=None, init=False, repr=False, compare=False
-    )
-    # The key sets of the two maps: intersecting two frozensets is twice as fast as
-    # intersecting two dicts' key views (the cost of every pair decision).
-    _term_set: frozenset[str] | None = field(default=None, init=False, repr=False, compare=False)
-    _entity_set: frozenset[str] | None = field(
         default=None, init=False, repr=False, compare=False
     )
 
@@ -107,19 +121,9 @@ class StoryFeatures:
         assert self._entity_map is not None
         return self._entity_map
 
-    def term_set(self) -> frozenset[str]:
-        """The terms (built once per object)."""
-        if self._term_set is None:
-            object.__setattr__(self, "_term_set", frozenset(t for t, _ in self.terms))
-        assert self._term_set is not None
-        return self._term_set
-
-    def entity_set(self) -> frozenset[str]:
-        """The entity tokens (built once per object)."""
-        if self._entity_set is None:
-            object.__setattr__(self, "_entity_set", frozenset(t for t, _ in self.entities))
-        assert self._entity_set is not None
-        return self._entity_set
+    def has_maps(self) -> bool:
+        """Whether ``term_map`` was built already (the cheaper side to look terms up in)."""
+        return self._term_map is not None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -229,12 +233,14 @@ def _normalised(weights: dict[str, float], keep: int) -> tuple[tuple[str, float]
     norm = math.sqrt(sum(w * w for w, _ in ranked))
     if norm == 0:
         return ()
-    return tuple([(t, round(-w / norm, 6)) for w, t in ranked])
+    # Terms interned: the pair decisions look them up in other articles' tables, where an
+    # interned key matches by identity (one process holds one copy of each word).
+    return tuple([(intern(t), round(-w / norm, 6)) for w, t in ranked])
 
 
 def _mostly_capitalised(text: str) -> bool:
     """Title Case headlines capitalise every word, so capitals there say nothing about names."""
-    tokens: list[str] = [t for t in _TOKEN.findall(text) if t[0].isalpha() and len(t) > 3]
+    tokens: list[str] = [t for t in _name_tokens(text) if t[0].isalpha() and len(t) > 3]
     if len(tokens) < 3:
         return False
     capitalised = sum(1 for t in tokens if t[0].isupper())
@@ -253,7 +259,7 @@ def entity_tokens(text: str, languages: tuple[str, ...]) -> list[str]:
     """
     out: list[str] = []
     for sentence in sentences(fold(text)):
-        tokens = _TOKEN.findall(sentence)
+        tokens = _name_tokens(sentence)
         # Most tokens are lower case: jump from one capitalised token to the next (a scan in C).
         capitalised = [token[0].isupper() for token in tokens]
         i = 0

@@ -107,12 +107,22 @@ def _slot(published: str | None, window_days: int) -> int | None:
         return None
 
 
-def _cosine_of(a: dict[str, float], b: dict[str, float], shared: frozenset[str]) -> float:
-    """Cosine of two normalised sparse vectors, given the keys they share. fsum is exact, so
-    the result does not depend on the set's iteration order."""
-    if not shared:
+def _cosine_with_py(table: dict[str, float], pairs: tuple[tuple[str, float], ...]) -> float:
+    """Cosine of two normalised sparse vectors, one as a look-up table, the other as its pairs:
+    the products over the shared keys, summed by fsum (exact, so the result does not depend on
+    the order of the terms, and the two sides can swap roles)."""
+    get = table.get
+    products = [weight * other for term, weight in pairs if (other := get(term)) is not None]
+    if not products:
         return 0.0
-    return min(1.0, math.fsum([a[t] * b[t] for t in shared]))
+    return min(1.0, math.fsum(products))
+
+
+_cosine_with = _cosine_with_py
+try:  # the compiled twin (identical results, see newsfold/stories/_link.pyx)
+    from newsfold.stories._link import cosine_with as _cosine_with
+except ImportError:  # pragma: no cover - the pure-Python twin above
+    pass
 
 
 def _dense_cosine(a: tuple[float, ...], b: tuple[float, ...]) -> float:
@@ -130,15 +140,18 @@ def _number_overlap(a: tuple[str, ...], b: tuple[str, ...]) -> float:
 def similarity(a: StoryFeatures, b: StoryFeatures, options: StoryOptions | None = None) -> float:
     """Weighted mix of term cosine, entity cosine and number overlap, in [0, 1]; symmetric."""
     options = options or StoryOptions()
+    if a.has_maps() < b.has_maps():
+        # Every part is symmetric: look up in the side whose tables are built (an arrival
+        # compared with many fresh candidates builds its own once) and walk the other's pairs.
+        a, b = b, a
     # Sums in a fixed order: terms, entities, numbers (this runs for every candidate pair).
     total = options.term_weight
-    mixed = total * _cosine_of(a.term_map(), b.term_map(), a.term_set() & b.term_set())
+    mixed = total * _cosine_with(a.term_map(), b.terms)
     # A part that one side cannot have (no capitalised names in its script, no numbers) is left
     # out of the mix rather than counted as a disagreement.
     if a.entities and b.entities:
-        shared = a.entity_set() & b.entity_set()
         total += options.entity_weight
-        mixed += options.entity_weight * _cosine_of(a.entity_map(), b.entity_map(), shared)
+        mixed += options.entity_weight * _cosine_with(a.entity_map(), b.entities)
     if a.numbers and b.numbers:
         total += options.number_weight
         mixed += options.number_weight * _number_overlap(a.numbers, b.numbers)

@@ -1,0 +1,38 @@
+"""Which compiled kernels this installation uses.
+
+The hot loops of newsfold have compiled twins (Cython modules ``newsfold/**/_*.pyx``, built at
+install time when a C compiler is present). Each gives exactly the result of its pure-Python
+twin, which runs when the compiled module is missing; only the speed differs. Benchmarks print
+this status so that a figure is never quoted from the slow path by mistake.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+
+# Every compiled kernel module, and what it speeds up.
+KERNELS: dict[str, str] = {
+    "newsfold._text": "word tokens and sentence splitting (text.py, story features)",
+    "newsfold.stories._link": "sparse cosine of story features (pair decisions)",
+}
+
+
+def kernels_status() -> dict[str, bool]:
+    """``{module: compiled}`` for every kernel module newsfold knows."""
+    status: dict[str, bool] = {}
+    for name in KERNELS:
+        try:
+            import_module(name)
+        except ImportError:
+            status[name] = False
+        else:
+            status[name] = True
+    return status
+
+
+def describe() -> str:
+    """One line for benchmark headers: "kernels: compiled 2/2" or which ones are missing."""
+    status = kernels_status()
+    missing = [name for name, ok in status.items() if not ok]
+    line = f"kernels: compiled {len(status) - len(missing)}/{len(status)}"
+    return line + (f" (pure Python: {', '.join(missing)})" if missing else "")

@@ -1,0 +1,112 @@
+"""The compiled kernels give exactly what their pure-Python twins give, and they are built.
+
+The twins are the reference: each compiled function is compared with it on real pages (every
+paragraph of the zyte-text fixtures, the seeds, the examples) and on random text drawn from an
+alphabet of the characters the rules treat specially, in several scripts.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from newsfold import kernels_status, text
+from newsfold.models import Article
+from newsfold.stories import StoryOptions, features, link, story_features
+
+REPO = Path(__file__).resolve().parent.parent
+_text = pytest.importorskip("newsfold._text")
+_link = pytest.importorskip("newsfold.stories._link")
+
+WORD = re.compile(r"\w+(?:['\-]\w+)*")
+NAME = re.compile(r"\w+(?:['\u2019\-]\w+)*")
+
+# Characters the tokeniser and the sentence splitter decide on, plus letters of several scripts.
+ALPHABET = "aZ9_ '-\u2019.!?\u2026\")]\u201d\u201c\u3002\uff01\uff1f\u300d\u300f\u0964\u061f \n\t\u00a0\u00c9\u00e9\u6f22\u5b57\u00c4\u03a9\u0663\u00b2x"
+
+
+def _real_texts() -> list[str]:
+    paths = sorted((REPO / "tests" / "fixtures").rglob("*.txt"))
+    paths += sorted((REPO / "examples").rglob("*.txt"))
+    texts = [p.read_text(encoding="utf-8", errors="replace") for p in paths]
+    assert len(texts) >= 5
+    return texts + [para for t in texts for para in t.split("\n") if para.strip()]
+
+
+REAL = _real_texts()
+
+
+def test_every_known_kernel_is_compiled() -> None:
+    # CI machines have a C compiler: a kernel that failed to build would make every figure slow.
+    assert all(kernels_status().values()), kernels_status()
+
+
+def _python_sentences(value: str, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    with monkeypatch.context() as patch:
+        patch.setattr(text, "_split_sentences", None)
+        return text.sentences(value)
+
+
+def test_tokens_and_sentences_match_on_real_pages(monkeypatch: pytest.MonkeyPatch) -> None:
+    for value in REAL:
+        for form in (value, text.fold(value).casefold()):
+            assert _text.word_tokens(form) == WORD.findall(form)
+            assert _text.word_tokens(form, True) == NAME.findall(form)
+            assert text.sentences(form) == _python_sentences(form, monkeypatch)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=ALPHABET, max_size=60))
+def test_tokens_and_sentences_match_on_random_text(value: str) -> None:
+    assert _text.word_tokens(value) == WORD.findall(value)
+    assert _text.word_tokens(value, True) == NAME.findall(value)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(text, "_split_sentences", None)
+        expected = text.sentences(value)
+    assert text.sentences(value) == expected
+
+
+def test_words_with_and_without_the_kernel(monkeypatch: pytest.MonkeyPatch) -> None:
+    compiled = [text.words(value) for value in REAL]
+    monkeypatch.setattr(text, "_word_tokens", None)
+    assert [text.words(value) for value in REAL] == compiled
+
+
+def _articles() -> list[Article]:
+    out = []
+    for i, value in enumerate(REAL[:40]):
+        lines = [line for line in value.split("\n") if line.strip()]
+        if lines:
+            out.append(Article(id=str(i), title=lines[0], paragraphs=tuple(lines[1:])))
+    return out
+
+
+def test_story_features_and_decisions_are_the_same_without_kernels(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    options = StoryOptions()
+    articles = _articles()
+    compiled = [story_features(a, options) for a in articles]
+    scores = [link.similarity(a, b, options) for a in compiled for b in compiled]
+    monkeypatch.setattr(text, "_split_sentences", None)
+    monkeypatch.setattr(text, "_word_tokens", None)
+    monkeypatch.setattr(features, "_name_tokens", features._name_tokens_py)
+    monkeypatch.setattr(link, "_cosine_with", link._cosine_with_py)
+    pure = [story_features(a, options) for a in articles]
+    assert pure == compiled
+    assert [link.similarity(a, b, options) for a in pure for b in pure] == scores
+    assert any(0 < s < 1 for s in scores)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.dictionaries(st.sampled_from("abcdefghij"), st.floats(0.0, 1.0), max_size=8),
+    st.dictionaries(st.sampled_from("abcdefghij"), st.floats(0.0, 1.0), max_size=8),
+)
+def test_sparse_cosine_matches(left: dict[str, float], right: dict[str, float]) -> None:
+    pairs = tuple(right.items())
+    assert _link.cosine_with(left, pairs) == link._cosine_with_py(left, pairs)
