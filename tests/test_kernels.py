@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -92,13 +93,17 @@ def test_story_features_and_decisions_are_the_same_without_kernels(
     articles = _articles()
     compiled = [story_features(a, options) for a in articles]
     scores = [link.similarity(a, b, options) for a in compiled for b in compiled]
+    matrix = link.similarity_matrix(compiled, options)
     monkeypatch.setattr(text, "_split_sentences", None)
     monkeypatch.setattr(text, "_word_tokens", None)
     monkeypatch.setattr(features, "_name_tokens", features._name_tokens_py)
     monkeypatch.setattr(link, "_cosine_with", link._cosine_with_py)
+    monkeypatch.setattr(link, "_weighted_overlap", link._weighted_overlap_py)
     pure = [story_features(a, options) for a in articles]
     assert pure == compiled
     assert [link.similarity(a, b, options) for a in pure for b in pure] == scores
+    assert np.array_equal(link.similarity_matrix(pure, options), matrix)
+    assert matrix.max() > 0
     assert any(0 < s < 1 for s in scores)
 
 
@@ -110,3 +115,16 @@ def test_story_features_and_decisions_are_the_same_without_kernels(
 def test_sparse_cosine_matches(left: dict[str, float], right: dict[str, float]) -> None:
     pairs = tuple(right.items())
     assert _link.cosine_with(left, pairs) == link._cosine_with_py(left, pairs)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.dictionaries(st.sampled_from("abcdefgh"), st.floats(0.0, 1.0), max_size=6),
+        max_size=7,
+    )
+)
+def test_weighted_overlap_matches(rows: list[dict[str, float]]) -> None:
+    vectors = [tuple(row.items()) for row in rows]
+    expected = link._weighted_overlap_py(vectors, len(vectors))
+    assert np.array_equal(_link.weighted_overlap(vectors, len(vectors)), expected)

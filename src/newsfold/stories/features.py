@@ -138,9 +138,11 @@ class StoryFeatures:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> StoryFeatures:
+        # Stored features are decoded for every candidate not in an Index's cache: list
+        # comprehensions, and terms interned as ``story_features`` interns them.
         return cls(
-            terms=tuple((str(t), float(w)) for t, w in data.get("terms", ())),
-            entities=tuple((str(t), float(w)) for t, w in data.get("entities", ())),
+            terms=tuple([(intern(str(t)), float(w)) for t, w in data.get("terms", ())]),
+            entities=tuple([(intern(str(t)), float(w)) for t, w in data.get("entities", ())]),
             numbers=tuple(str(n) for n in data.get("numbers", ())),
             dates=tuple(str(d) for d in data.get("dates", ())),
             published=data.get("published"),
@@ -188,17 +190,22 @@ def zipf(word: str, languages: tuple[str, ...]) -> float:
     """
     wordfreq = _wordfreq()
     best = 0.0
+    parts: list[str] | None = None  # the compound's parts, split once for all the tables
     for code in languages:
         table: dict[str, float] = wordfreq.get_frequency_dict(code)
         frequency = table.get(word)
         if frequency is None:
-            parts = [p for p in re.split(r"['\-]", word) if p]
+            if parts is None:
+                joined = "'" in word or "-" in word
+                parts = [p for p in _COMPOUND.split(word) if p] if joined else []
             if len(parts) > 1:
                 frequency = min(table.get(p, 0.0) for p in parts)
         if frequency:
             best = max(best, math.log10(frequency * 1e9))
     return best
 
+
+_COMPOUND = re.compile(r"['\-]")
 
 # Words remembered per weighting (languages and idf settings): about 60 MB at the bound, which
 # the distinct words of some 100k news articles reach; past it the memo starts again.

@@ -184,7 +184,7 @@ def linked(a: StoryFeatures, b: StoryFeatures, options: StoryOptions | None = No
     return similarity(a, b, options) >= options.threshold
 
 
-def _weighted_overlap(vectors: Sequence[tuple[tuple[str, float], ...]], size: int) -> np.ndarray:
+def _weighted_overlap_py(vectors: Sequence[tuple[tuple[str, float], ...]], size: int) -> np.ndarray:
     """All pairwise dot products of sparse vectors through their postings (sparse-friendly)."""
     postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
     for row, vector in enumerate(vectors):
@@ -199,6 +199,13 @@ def _weighted_overlap(vectors: Sequence[tuple[tuple[str, float], ...]], size: in
         weights = np.array([w for _, w in entries])
         matrix[np.ix_(rows, rows)] += np.outer(weights, weights)
     return np.minimum(matrix, 1.0)
+
+
+_weighted_overlap = _weighted_overlap_py
+try:  # the compiled twin (the same additions in the same order: identical matrices)
+    from newsfold.stories._link import weighted_overlap as _weighted_overlap
+except ImportError:  # pragma: no cover - the pure-Python twin above
+    pass
 
 
 def similarity_matrix(

@@ -1,0 +1,191 @@
+"""Benchmark the real incremental stories path: ``Index.add`` on a SQLite store holding 100k
+(or more) articles, stages ``stories`` only.
+
+Usage: python bench/stories_store.py [DATA_DIR] [--stored 100000] [--arrivals 2000]
+       [--batch 100] [--db PATH] [--runs 3]
+
+Where ``bench/stories_scale.py`` times the linking kernels over an in-memory index, this one runs
+the code a user runs: pages go through ``Index.add`` (content hashes, articles stored, story
+features, inverted-index keys and candidates in SQLite, pair decisions, features and links
+written, then the touched stories re-clustered and stored, all in one transaction per batch).
+The clean, copies and digest stages are off (each has its own benchmark); pages are real
+articles' text, so features are computed from text as in the pipeline.
+
+The corpus is grown from the real articles of ECB+ and Multi-News dev (Multi-News cleaned as in
+``bench/stories.py``): page ``i`` is real article ``i mod R`` as a new event of family
+``i div R``: every word rarer than zipf 4.5 (the words that can be index keys) gets the
+family's letter suffix, so each family reports other events of the same kinds with other names,
+and common words stay shared by the whole stream.
+
+The store is filled once (``--stored`` pages, in batches of 1,000; kept in ``--db`` when given,
+so later runs skip the fill), then ``--arrivals`` new pages arrive in batches of ``--batch``, on
+a copy of the filled store in each run. Prints CPU articles/s of the arrivals (median of
+``--runs``), the stories stage's share, the store size and the peak resident memory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import resource
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Iterator, Sequence
+from importlib.metadata import version
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from stories import load_ecbplus, load_multinews
+
+from newsfold import Settings, kernels_status, open_index
+from newsfold.models import Article, Page
+from newsfold.stories import StoryOptions, story_features
+from newsfold.stories.features import languages_of, zipf
+
+_WORD = re.compile(r"\w+")
+RENAME_ZIPF = 4.5
+
+
+def _suffix(family: int) -> str:
+    letters = []
+    while True:
+        family, digit = divmod(family, 26)
+        letters.append(chr(ord("a") + digit))
+        if not family:
+            return "q" + "".join(letters)
+
+
+class Stream:
+    """Synthetic pages grown from real articles (see the module docstring)."""
+
+    def __init__(self, articles: Sequence[Article]) -> None:
+        self.articles = list(articles)
+        options = StoryOptions()
+        self.languages = [languages_of(a.lang, options) for a in self.articles]
+
+    def page(self, i: int) -> Page:
+        family, base = divmod(i, len(self.articles))
+        article = self.articles[base]
+        parts = [article.title or "", article.standfirst or "", *article.paragraphs]
+        text = "\n\n".join(p for p in parts if p)
+        if family:
+            suffix = _suffix(family)
+            languages = self.languages[base]
+
+            def rename(match: re.Match[str]) -> str:
+                word = match.group()
+                if word.isdigit() or zipf(word.casefold(), languages) >= RENAME_ZIPF:
+                    return word
+                return word + suffix
+
+            text = _WORD.sub(rename, text)
+        return Page(id=f"p{i:08d}", text=text, site=f"site{base % 50}.example")
+
+    def pages(self, start: int, stop: int) -> Iterator[Page]:
+        for i in range(start, stop):
+            yield self.page(i)
+
+
+def _settings(db: Path) -> Settings:
+    return Settings(stages=("stories",), db=str(db), batch_size=1000, workers=1)
+
+
+def fill(stream: Stream, db: Path, stored: int) -> None:
+    index = open_index(db, _settings(db))
+    have = index.store.count("articles")
+    if have >= stored:
+        print(f"store {db}: {have:,} articles already (fill skipped)")
+        return
+    start = time.perf_counter()
+    step = 1000
+    for first in range(have, stored, step):
+        index.add(list(stream.pages(first, min(stored, first + step))))
+        done = min(stored, first + step)
+        if done % 10_000 == 0 or done == stored:
+            rate = (done - have) / (time.perf_counter() - start)
+            print(f"  filled {done:,} articles ({rate:,.0f} articles/s)", flush=True)
+    index.store.close()
+
+
+def arrivals(stream: Stream, db: Path, stored: int, count: int, batch: int) -> tuple[float, float]:
+    """CPU seconds for ``count`` new pages in batches of ``batch``, and the stories share."""
+    # The synthetic pages are made before the clock starts (renaming looks words up in the
+    # frequency tables); the index's first features load its tables outside the timing too.
+    batches = [
+        list(stream.pages(first, min(stored + count, first + batch)))
+        for first in range(stored, stored + count, batch)
+    ]
+    story_features(stream.articles[0], StoryOptions())
+    index = open_index(db, _settings(db))
+    start = time.process_time()
+    stories_seconds = 0.0
+    for pages in batches:
+        report = index.add(pages)
+        stories_seconds += report.seconds.get("stories", 0.0)
+    elapsed = time.process_time() - start
+    index.store.close()
+    return elapsed, stories_seconds
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("data_dir", nargs="?", default=None)
+    parser.add_argument("--stored", type=int, default=100_000)
+    parser.add_argument("--arrivals", type=int, default=2000)
+    parser.add_argument("--batch", type=int, default=100)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--db", default=None, help="keep the filled store here (reused)")
+    args = parser.parse_args(argv)
+    root = Path(__file__).resolve().parent.parent
+    data_dir = Path(args.data_dir) if args.data_dir else root.parent / "shared" / "data"
+    if not (data_dir / "ecbplus").is_dir() or not (data_dir / "multinews-dev").is_dir():
+        print(f"error: labelled data not found in {data_dir}", file=sys.stderr)
+        return 2
+    print(
+        f"versions: python {sys.version.split()[0]}, newsfold {version('newsfold')}, "
+        f"wordfreq {version('wordfreq')}; kernels {kernels_status()}"
+    )
+    articles = load_ecbplus(data_dir)[0] + load_multinews(data_dir)[0]
+    stream = Stream([a for a in articles if a.paragraphs])
+    work = Path(tempfile.mkdtemp(prefix="newsfold-stories-store-"))
+    try:
+        db = Path(args.db) if args.db else work / f"filled-{args.stored}.db"
+        fill(stream, db, args.stored)
+        size_mb = db.stat().st_size / 2**20
+        rates, shares = [], []
+        for run in range(args.runs):
+            copy = work / f"run{run}.db"
+            shutil.copyfile(db, copy)
+            for extra in ("-wal", "-shm"):
+                if Path(f"{db}{extra}").exists():
+                    shutil.copyfile(f"{db}{extra}", f"{copy}{extra}")
+            elapsed, stories_seconds = arrivals(
+                stream, copy, args.stored, args.arrivals, args.batch
+            )
+            rates.append(args.arrivals / elapsed)
+            shares.append(stories_seconds / elapsed)
+            print(
+                f"  run {run + 1}: {args.arrivals:,} arrivals in batches of {args.batch}: "
+                f"{args.arrivals / elapsed:,.0f} articles/s (CPU); stories stage "
+                f"{1e3 * stories_seconds / args.arrivals:.2f} ms/article (wall)",
+                flush=True,
+            )
+            copy.unlink()
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(
+            f"\nIndex.add with {args.stored:,} stored articles (store {size_mb:,.0f} MB): "
+            f"{statistics.median(rates):,.0f} articles/s incremental on one core "
+            f"(median of {args.runs}; runs {', '.join(f'{r:,.0f}' for r in rates)}), "
+            f"peak memory {peak:,.0f} MB"
+        )
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
