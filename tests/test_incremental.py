@@ -160,3 +160,23 @@ def test_copies_compare_without_the_sites_repeated_lines() -> None:
     assert groups["p0"] == groups["p1"] != groups["p2"]
     # the raw page stays in the store as it came
     assert index.store.get_page("p0") == Page(id="p0", text=pages[0].text, site="daily.example")
+
+
+def test_ingest_leaves_the_garbage_collector_as_it_found_it(tmp_path: Path) -> None:
+    # Index.add pauses the cyclic collector for each batch (see index._collector_paused) and
+    # must hand it back in the state the caller had, also when a page fails.
+    import gc
+
+    texts = [(SEEDS / name).read_text(encoding="utf-8") for name in SEED_IDS]
+    pages = [Page(id=f"p{i}", text=texts[i]) for i in range(2)]
+    pages.append(Page(id="bad", text="\x00\x01 binary"))
+    index = Index(Store(tmp_path / "gc.db"), Settings())
+    assert gc.isenabled()
+    index.add(pages)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        index.add([Page(id="p9", text=texts[2])])
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
