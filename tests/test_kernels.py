@@ -128,3 +128,29 @@ def test_weighted_overlap_matches(rows: list[dict[str, float]]) -> None:
     vectors = [tuple(row.items()) for row in rows]
     expected = link._weighted_overlap_py(vectors, len(vectors))
     assert np.array_equal(_link.weighted_overlap(vectors, len(vectors)), expected)
+
+
+def test_all_merge_scores_equal_the_per_group_scores() -> None:
+    # refine's first score matrix is computed at once; it must be the per-row function exactly.
+    import sys
+
+    cluster = sys.modules["newsfold.stories.cluster"]
+    rng = np.random.default_rng(0)
+    options = StoryOptions()
+    allowed = refused = 0
+    for _ in range(200):
+        k = int(rng.integers(2, 30))
+        upper = rng.random((k, k)) * rng.integers(1, 5)
+        sums = upper + upper.T
+        np.fill_diagonal(sums, 0.0)
+        sizes = rng.integers(1, 6, k).astype(float)
+        inner = rng.random(k) * sizes
+        alive = np.ones(k, dtype=bool)
+        expected = np.array(
+            [cluster._merge_scores(x, sums, sizes, inner, alive, options) for x in range(k)]
+        )
+        scores = cluster._all_merge_scores(sums, sizes, inner, options)
+        assert np.array_equal(scores, expected)
+        allowed += int((scores >= 0).sum())
+        refused += int((scores < 0).sum())
+    assert allowed > 100 and refused > 100  # the threshold and cohesion rules both decided

@@ -96,9 +96,7 @@ def refine(
     np.fill_diagonal(sums, 0.0)
     alive = np.ones(k, dtype=bool)
     merged: list[list[str]] = [list(g) for g in groups]
-    score = np.full((k, k), -1.0)
-    for x in range(k):
-        score[x, :] = _merge_scores(x, sums, sizes, inner, alive, options)
+    score = _all_merge_scores(sums, sizes, inner, options)
     score[:, :] = np.minimum(score, score.T)  # the same value both ways; guards float noise
     strongest = {m: _strongest_terms(features.get(m), options) for m in members}
     while True:
@@ -190,6 +188,22 @@ def _merge_scores(
         # Two look-alike events are each tight inside and only loosely alike across: a merge
         # must reach a share of the looser group's own cohesion (singletons have none).
         weaker = np.minimum(cohesion, cohesion[x])
+        allowed &= (weaker == np.inf) | (average >= options.cohesion_ratio * weaker)
+    return np.where(allowed, average, -1.0)
+
+
+def _all_merge_scores(
+    sums: np.ndarray, sizes: np.ndarray, inner: np.ndarray, options: StoryOptions
+) -> np.ndarray:
+    """``_merge_scores`` of every group at once, all groups alive: the same operations on the
+    same values element by element (so the same floats), without a call per row."""
+    average = np.round(sums / (sizes[:, None] * sizes[None, :]), 9)
+    allowed = average >= options.threshold
+    np.fill_diagonal(allowed, False)
+    if options.cohesion_ratio:
+        pairs = sizes * (sizes - 1) / 2
+        cohesion = np.divide(inner, pairs, out=np.full(len(sizes), np.inf), where=pairs > 0)
+        weaker = np.minimum(cohesion[None, :], cohesion[:, None])
         allowed &= (weaker == np.inf) | (average >= options.cohesion_ratio * weaker)
     return np.where(allowed, average, -1.0)
 
