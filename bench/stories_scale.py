@@ -37,8 +37,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from stories import load_ecbplus, load_multinews
+from stories import load_ecbplus, load_multinews, versions
 
+from newsfold.kernels import describe
 from newsfold.stories import (
     StoryFeatures,
     StoryOptions,
@@ -180,6 +181,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
+    print(f"versions: {versions()}; {describe()}")
     options = StoryOptions()
     articles = load_ecbplus(data_dir)[0] + load_multinews(data_dir)[0]
     articles = [a for a in articles if a.paragraphs]  # a page with no article has no features

@@ -41,7 +41,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from stories import load_ecbplus, load_multinews
 
-from newsfold import Settings, kernels_status, open_index
+from newsfold import Settings, open_index
+from newsfold.kernels import describe
 from newsfold.models import Article, Page
 from newsfold.stories import StoryOptions, story_features
 from newsfold.stories.features import languages_of, zipf
@@ -147,7 +148,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     print(
         f"versions: python {sys.version.split()[0]}, newsfold {version('newsfold')}, "
-        f"wordfreq {version('wordfreq')}; kernels {kernels_status()}"
+        f"wordfreq {version('wordfreq')}; {describe()}"
     )
     articles = load_ecbplus(data_dir)[0] + load_multinews(data_dir)[0]
     stream = Stream([a for a in articles if a.paragraphs])
