@@ -14,8 +14,9 @@ articles' text, so features are computed from text as in the pipeline.
 The corpus is grown from the real articles of ECB+ and Multi-News dev (Multi-News cleaned as in
 ``bench/stories.py``): page ``i`` is real article ``i mod R`` as a new event of family
 ``i div R``: every word rarer than zipf 4.5 (the words that can be index keys) gets the
-family's letter suffix, so each family reports other events of the same kinds with other names,
-and common words stay shared by the whole stream.
+family's letter suffix and every number but a year the family's digits, so each family reports
+other events of the same kinds with other names and figures, and common words stay shared by
+the whole stream.
 
 The store is filled once (``--stored`` pages, in batches of 1,000; kept in ``--db`` when given,
 so later runs skip the fill), then ``--arrivals`` new pages arrive in batches of ``--batch``, on
@@ -48,6 +49,7 @@ from newsfold.stories import StoryOptions, story_features
 from newsfold.stories.features import languages_of, zipf
 
 _WORD = re.compile(r"\w+")
+_YEAR = re.compile(r"(?:19|20)\d\d$")
 RENAME_ZIPF = 4.5
 
 
@@ -75,11 +77,15 @@ class Stream:
         text = "\n\n".join(p for p in parts if p)
         if family:
             suffix = _suffix(family)
+            digits = str(family)
             languages = self.languages[base]
 
             def rename(match: re.Match[str]) -> str:
                 word = match.group()
-                if word.isdigit() or zipf(word.casefold(), languages) >= RENAME_ZIPF:
+                if word.isdigit():
+                    # Another event has other figures ("a 66-year-old", "12 dead"); years stay.
+                    return word if _YEAR.match(word) else word + digits
+                if zipf(word.casefold(), languages) >= RENAME_ZIPF:
                     return word
                 return word + suffix
 
