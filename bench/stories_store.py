@@ -65,10 +65,11 @@ def _suffix(family: int) -> str:
 class Stream:
     """Synthetic pages grown from real articles (see the module docstring)."""
 
-    def __init__(self, articles: Sequence[Article]) -> None:
+    def __init__(self, articles: Sequence[Article], options: StoryOptions) -> None:
         self.articles = list(articles)
-        options = StoryOptions()
-        self.languages = [languages_of(a.lang, options) for a in self.articles]
+        # Rarity as the index will judge it: the pages reach the stories stage without a
+        # language (no clean stage), so the options' language or the fallback tables decide.
+        self.languages = [languages_of(None, options) for _ in self.articles]
 
     def page(self, i: int) -> Page:
         family, base = divmod(i, len(self.articles))
@@ -97,8 +98,15 @@ class Stream:
             yield self.page(i)
 
 
+LANGUAGE = "en"
+
+
 def _settings(db: Path) -> Settings:
-    return Settings(stages=("stories",), db=str(db), batch_size=1000, workers=1)
+    # The clean stage is off, so no article has a detected language: the corpus's language is
+    # given (ECB+ and Multi-News are English), as a user who knows it does; without it every word
+    # is looked up in the 13 fallback frequency tables (--language "").
+    stories = StoryOptions(language=LANGUAGE or None)
+    return Settings(stages=("stories",), db=str(db), batch_size=1000, workers=1, stories=stories)
 
 
 def fill(stream: Stream, db: Path, stored: int) -> None:
@@ -146,7 +154,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--batch", type=int, default=100)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--db", default=None, help="keep the filled store here (reused)")
+    parser.add_argument("--language", default="en", help="StoryOptions.language ('' for none)")
     args = parser.parse_args(argv)
+    global LANGUAGE
+    LANGUAGE = args.language
     root = Path(__file__).resolve().parent.parent
     data_dir = Path(args.data_dir) if args.data_dir else root.parent / "shared" / "data"
     if not (data_dir / "ecbplus").is_dir() or not (data_dir / "multinews-dev").is_dir():
@@ -154,10 +165,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     print(
         f"versions: python {sys.version.split()[0]}, newsfold {version('newsfold')}, "
-        f"wordfreq {version('wordfreq')}; {describe()}"
+        f"wordfreq {version('wordfreq')}; {describe()}; language {args.language or 'none'}"
     )
     articles = load_ecbplus(data_dir)[0] + load_multinews(data_dir)[0]
-    stream = Stream([a for a in articles if a.paragraphs])
+    stream = Stream([a for a in articles if a.paragraphs], _settings(Path("unused")).stories)
     work = Path(tempfile.mkdtemp(prefix="newsfold-stories-store-"))
     try:
         db = Path(args.db) if args.db else work / f"filled-{args.stored}.db"
