@@ -4,6 +4,11 @@ Pure kernels (byte tokeniser, shingles, one-permutation MinHash, banding, exact 
 paragraph alignment, union-find, site repeated lines) and two drivers over them that give the
 same groups: ``find_copies`` for a batch (read in vectorised chunks) and ``CopyIndex`` for pages
 arriving one at a time.
+
+The per-byte, per-word and per-shingle loops (tokeniser, shingles and digests, MinHash bins,
+candidate pairs, block verification counts, the JSON Lines reader of the batch driver) have
+compiled twins in ``_kernels.pyx`` (Cython), used when built (``compiled.compiled()``); the
+numpy code stays as the fallback and gives identical results.
 """
 
 from __future__ import annotations

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from newsfold.copies import compiled
 from newsfold.copies.align import COVERED
 from newsfold.copies.explain import GAP_PARAGRAPHS, GAP_WORDS
 from newsfold.copies.options import CopyOptions
@@ -113,9 +114,41 @@ def block_counts(chunk: Chunk, pairs: np.ndarray) -> BlockCounts:
     page_bit = np.where(handled, np.uint64(1) << np.minimum(bit, 63).astype(np.uint64), 0)
     page_bit = page_bit.astype(np.uint64)
 
-    counts = _counts_whole_text(chunk, component, page_bit, width)
-    if counts is None:
-        counts = _counts_general(chunk, component, page_bit, width)
+    kernels = compiled.KERNELS
+    if kernels is not None:
+        paragraph_page = np.repeat(np.arange(count, dtype=np.int64), chunk.paragraphs)
+        members = order.astype(np.int64)
+        member_start = np.append(run_start, count).astype(np.int64)
+        if _whole_text(chunk, paragraph_page):
+            counts = kernels.whole_text_counts(
+                chunk.grams,
+                chunk.gram_owner,
+                chunk.words,
+                chunk.paragraph_lengths,
+                paragraph_page,
+                members,
+                member_start,
+                page_bit,
+                width,
+                chunk.size,
+            )
+        else:
+            inner, inner_paragraph = segment_grams(chunk.words, chunk.paragraph_lengths, chunk.size)
+            counts = kernels.component_counts(
+                chunk.grams,
+                chunk.gram_owner,
+                inner,
+                inner_paragraph,
+                paragraph_page,
+                members,
+                member_start,
+                page_bit,
+                width,
+            )
+    else:
+        counts = _counts_whole_text(chunk, component, page_bit, width)
+        if counts is None:
+            counts = _counts_general(chunk, component, page_bit, width)
     shared, hits, paragraph_sizes = counts
     set_sizes = np.zeros(count, dtype=np.int64)
     set_sizes[handled] = shared[np.flatnonzero(handled), bit[handled]]
@@ -127,6 +160,18 @@ def block_counts(chunk: Chunk, pairs: np.ndarray) -> BlockCounts:
         paragraph_sizes=paragraph_sizes,
         hits=hits,
     )
+
+
+def _whole_text(chunk: Chunk, paragraph_page: np.ndarray) -> bool:
+    """Is every paragraph running text and every body at least one shingle long, so that the
+    set's shingles are every n-gram of every body (``_counts_whole_text``'s condition)?"""
+    if not bool(chunk.text.all()) or chunk.count == 0:
+        return False
+    body_words = np.bincount(paragraph_page, weights=chunk.paragraph_lengths, minlength=chunk.count)
+    body_words = body_words.astype(np.int64)
+    if int(body_words.min()) < chunk.size:
+        return False
+    return int((body_words - chunk.size + 1).sum()) == len(chunk.grams)
 
 
 def _counts_general(

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from newsfold.copies import compiled
 from newsfold.copies.lsh import band_keys
 from newsfold.copies.minhash import MinHasher
 from newsfold.copies.options import CopyOptions
@@ -82,10 +83,22 @@ def one_permutation_signatures(
     """
     with np.errstate(over="ignore"):
         salt = mix64(np.array([seed], dtype=np.uint64) ^ _SEED)[0]
-        hashed = mix64(grams ^ salt)
-    cells = np.full(count * num_perm, _MAX, dtype=np.uint64)
-    np.minimum.at(cells, owner * num_perm + (hashed % np.uint64(num_perm)).astype(np.int64), hashed)
-    signatures = cells.reshape(count, num_perm)
+    kernels = compiled.KERNELS
+    if kernels is not None:
+        signatures: np.ndarray = kernels.minimum_cells(
+            np.ascontiguousarray(grams, dtype=np.uint64),
+            np.ascontiguousarray(owner, dtype=np.int64),
+            count,
+            num_perm,
+            int(salt),
+        )
+    else:
+        with np.errstate(over="ignore"):
+            hashed = mix64(grams ^ salt)
+        cells = np.full(count * num_perm, _MAX, dtype=np.uint64)
+        bins = owner * num_perm + (hashed % np.uint64(num_perm)).astype(np.int64)
+        np.minimum.at(cells, bins, hashed)
+        signatures = cells.reshape(count, num_perm)
     empty = signatures == _MAX
     filled_bins = num_perm - empty.sum(axis=1)
     rows = np.flatnonzero((filled_bins > 0) & (filled_bins < num_perm))

@@ -2,8 +2,10 @@
 
 ``read_chunk`` is the one place where text becomes numbers for copy detection: the incremental
 index (one page at a time), ``find_copies`` and the batch driver (``backends.local``) all call it,
-so they see the same shingles, signatures and keys. Everything is vectorised over the chunk; no
-Python runs per word or per shingle. Callers feed chunks of a few hundred pages: arrays of a few
+so they see the same shingles, signatures and keys (``read_encoded_chunk`` is the same for
+bodies the compiled JSON reader encoded). Everything runs over the whole chunk, in the compiled
+kernels (``_kernels``: one pass over the bytes, one over the words) or in their numpy twins;
+no Python runs per word or per shingle. Callers feed chunks of a few hundred pages: arrays of a few
 megabytes are reused by the allocator, while fresh large arrays cost a page fault per 4 KiB
 (measured: the first pass over a new 56 MB array took 10x the second).
 """
@@ -15,7 +17,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from newsfold.copies.tokens import encode_bodies, mix64, tokenise
+from newsfold.copies import compiled
+from newsfold.copies.tokens import FOLD_TABLES, encode_bodies, mix64, tokenise
 
 # The polynomial base of word n-gram hashes: an odd 64-bit constant (from the golden ratio).
 BASE = np.uint64(0x9E3779B97F4A7C15)
@@ -149,6 +152,12 @@ def segment_grams(
     a segment boundary are dropped.
     """
     lengths = np.asarray(lengths, dtype=np.int64)
+    kernels = compiled.KERNELS
+    if kernels is not None:
+        result: tuple[np.ndarray, np.ndarray] = kernels.segment_grams(
+            np.ascontiguousarray(hashes, dtype=np.uint64), np.ascontiguousarray(lengths), size
+        )
+        return result
     count = len(lengths)
     ends = np.cumsum(lengths)
     grams = EMPTY
@@ -207,6 +216,27 @@ def _ends_like_sentence(
     return result
 
 
+def _words_and_sentences(joined: bytes | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(word hashes, words per line, does the line end like a sentence)`` of the encoded
+    bodies joined by ``\\n``: the compiled kernel's one pass over the folded bytes, or its numpy
+    twin (``tokens.tokenise`` and ``_ends_like_sentence``)."""
+    if joined is None:
+        return EMPTY, np.zeros(0, dtype=np.int64), np.zeros(0, dtype=bool)
+    kernels = compiled.KERNELS
+    if kernels is not None:
+        result: tuple[np.ndarray, np.ndarray, np.ndarray] = kernels.encoded_words(
+            joined, *FOLD_TABLES
+        )
+        return result
+    words, paragraph_lengths, folded = tokenise([joined], joined)
+    line_ends = np.append(np.flatnonzero(folded == 10), len(folded))
+    line_starts = np.concatenate(([0], line_ends[:-1] + 1))
+    if not len(folded):  # one empty line
+        return words, paragraph_lengths, np.zeros(len(line_ends), dtype=bool)
+    sentence = _ends_like_sentence(folded, line_ends.astype(np.int64), line_starts.astype(np.int64))
+    return words, paragraph_lengths, sentence
+
+
 def read_chunk(bodies: Sequence[Sequence[str]], size: int, text_words: int) -> Chunk:
     """The arrays of ``bodies`` (paragraph lists): see ``Chunk``.
 
@@ -214,23 +244,35 @@ def read_chunk(bodies: Sequence[Sequence[str]], size: int, text_words: int) -> C
     or of ``LONG_PARAGRAPH_WORDS`` words or more; when a body's running text is under ``size``
     words, all its paragraphs count. ``text_words`` 0 counts every paragraph.
     """
-    joined = encode_bodies(bodies)
-    blobs = [joined] if joined is not None else []
-    words, paragraph_lengths, folded = tokenise(blobs, joined)
     paragraphs = np.array([len(b) for b in bodies], dtype=np.int64)
-    owner = np.repeat(np.arange(len(bodies), dtype=np.int64), paragraphs)
+    return read_encoded_chunk(encode_bodies(bodies), paragraphs, size, text_words)
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class EncodedBodies:
+    """Bodies already encoded (``tokens.encode_bodies``): their ids, the UTF-8 of all their
+    paragraphs joined by line breaks (None when there is none) and paragraphs per body. What
+    ``_kernels.encoded_records`` makes of JSON Lines records without building a Python string
+    per paragraph."""
+
+    ids: list[str]
+    joined: bytes | None
+    paragraphs: np.ndarray
+
+
+def read_encoded_chunk(
+    joined: bytes | None, paragraphs: np.ndarray, size: int, text_words: int
+) -> Chunk:
+    """``read_chunk`` of bodies already encoded: ``joined`` as ``encode_bodies`` gives it,
+    ``paragraphs`` per body."""
+    words, paragraph_lengths, sentence = _words_and_sentences(joined)
+    bodies = len(paragraphs)
+    owner = np.repeat(np.arange(bodies, dtype=np.int64), paragraphs)
     if text_words > 0:
-        line_ends = np.append(np.flatnonzero(folded == 10), len(folded)) if len(blobs) else EMPTY
-        line_starts = np.concatenate(([0], line_ends[:-1] + 1)) if len(line_ends) else line_ends
-        sentence = _ends_like_sentence(
-            folded, line_ends.astype(np.int64), line_starts.astype(np.int64)
-        )
         text = (paragraph_lengths >= LONG_PARAGRAPH_WORDS) | (
             (paragraph_lengths >= text_words) & sentence
         )
-        counted = np.bincount(
-            owner, weights=np.where(text, paragraph_lengths, 0), minlength=len(bodies)
-        )
+        counted = np.bincount(owner, weights=np.where(text, paragraph_lengths, 0), minlength=bodies)
         text |= (counted < size)[owner]
     else:
         text = np.ones(len(paragraph_lengths), dtype=bool)
@@ -243,11 +285,52 @@ def assemble_chunk(
     paragraphs: np.ndarray,
     text: np.ndarray,
     size: int,
+    known_digests: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> Chunk:
     """The ``Chunk`` of bodies already tokenised: their word hashes, words per paragraph,
     paragraphs per body and running-text flags (what ``read_chunk`` finds). Shingles and digests
     depend on nothing else, so a driver that kept these arrays can rebuild a chunk without
-    reading the text again."""
+    reading the text again; ``known_digests`` (``paragraph_digests``, ``digests``), when it
+    kept those too, are taken as they are instead of being computed again."""
+    kernels = compiled.KERNELS
+    if kernels is not None:
+        grams, gram_owner, paragraph_digests, digests = kernels.chunk_arrays(
+            np.ascontiguousarray(words, dtype=np.uint64),
+            np.ascontiguousarray(paragraph_lengths, dtype=np.int64),
+            np.ascontiguousarray(paragraphs, dtype=np.int64),
+            np.ascontiguousarray(text, dtype=bool).view(np.uint8),
+            size,
+            known_digests is None,
+        )
+    else:
+        grams, gram_owner, paragraph_digests, digests = _chunk_arrays(
+            words, paragraph_lengths, paragraphs, text, size, known_digests is None
+        )
+    if known_digests is not None:
+        paragraph_digests, digests = known_digests
+    return Chunk(
+        words=words,
+        paragraph_lengths=paragraph_lengths,
+        paragraphs=paragraphs,
+        text=text,
+        grams=grams,
+        gram_owner=gram_owner,
+        paragraph_digests=paragraph_digests,
+        digests=digests,
+        size=size,
+    )
+
+
+def _chunk_arrays(
+    words: np.ndarray,
+    paragraph_lengths: np.ndarray,
+    paragraphs: np.ndarray,
+    text: np.ndarray,
+    size: int,
+    with_digests: bool = True,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The numpy twin of ``_kernels.chunk_arrays``: ``(grams, gram_owner, paragraph_digests,
+    digests)``, the digests empty unless ``with_digests``."""
     owner = np.repeat(np.arange(len(paragraphs), dtype=np.int64), paragraphs)
     bodies = len(paragraphs)
     text_hashes = words[np.repeat(text, paragraph_lengths)] if not text.all() else words
@@ -256,14 +339,11 @@ def assemble_chunk(
     ).astype(np.int64)
     grams, gram_owner = segment_grams(text_hashes, text_lengths, size)
     body_lengths = np.bincount(owner, weights=paragraph_lengths, minlength=bodies).astype(np.int64)
-    return Chunk(
-        words=words,
-        paragraph_lengths=paragraph_lengths,
-        paragraphs=paragraphs,
-        text=text,
-        grams=grams,
-        gram_owner=gram_owner,
-        paragraph_digests=segment_digests(words, paragraph_lengths),
-        digests=segment_digests(words, body_lengths),
-        size=size,
+    if not with_digests:
+        return grams, gram_owner, EMPTY, EMPTY
+    return (
+        grams,
+        gram_owner,
+        segment_digests(words, paragraph_lengths),
+        segment_digests(words, body_lengths),
     )

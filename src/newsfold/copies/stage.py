@@ -17,18 +17,22 @@ import tempfile
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import BinaryIO
 
 import numpy as np
 
+from newsfold.copies import compiled
 from newsfold.copies.blockverify import block_counts, copy_mask, may_interleave, pair_scores
 from newsfold.copies.explain import explain, scored_pair, verify
 from newsfold.copies.fingerprint import fingerprint_chunk
 from newsfold.copies.options import CopyOptions
 from newsfold.copies.reader import (
     Chunk,
+    EncodedBodies,
     assemble_chunk,
     read_chunk,
+    read_encoded_chunk,
     unique_sorted,
 )
 from newsfold.copies.shingles import bodies_of
@@ -42,7 +46,8 @@ CHUNK_BODIES = 256
 # Candidate pairs verified per block (rounded up to whole components of the candidate graph).
 # ``blockverify`` sorts every shingle occurrence of the block's pages: on the 100k-page speed
 # corpus 128 pairs (~150 pages, ~130k occurrences, arrays that stay in cache) ran the whole
-# corpus in 19.9 s, 64 in 20.9 s and 512 in 23.7 s (same run, 2 shared cores).
+# corpus in 19.9 s, 64 in 20.9 s and 512 in 23.7 s (same run, 2 shared cores). With the
+# compiled counts (a hash table per component) 128, 512 and 2048 ran within noise (7.6-7.9 s).
 PAIRS_PER_BLOCK = 128
 # Slices of the key space that candidate pairs are generated in, one at a time (a power of 2).
 KEY_PARTS = 8
@@ -127,6 +132,33 @@ def _key_pairs_by_part(keys: np.ndarray, owner: np.ndarray, count: int) -> np.nd
     return np.stack((codes // max(count, 1), codes % max(count, 1)), axis=1)
 
 
+def _candidate_pairs(
+    keys: np.ndarray, owner: np.ndarray, rank: np.ndarray, keep: np.ndarray
+) -> np.ndarray:
+    """Candidate pairs (rows in id order, ``(i, j)`` with i < j, sorted unique) of the pages
+    ``rank[owner]`` sharing a key, among the pages ``keep`` holds.
+
+    The compiled kernel selects each slice of the key space in the pass that copies it and
+    radix sorts it (``_kernels.part_codes``); its twin selects with numpy masks and sorts with
+    ``key_pairs``: the same pairs.
+    """
+    count = len(rank)
+    kernels = compiled.KERNELS
+    if kernels is None:
+        pages = rank[owner]
+        rows = keep[pages]
+        return _key_pairs_by_part(keys[rows], pages[rows], count)
+    keys = np.ascontiguousarray(keys, dtype=np.uint64)
+    owner = np.ascontiguousarray(owner, dtype=np.int64)
+    flags = np.ascontiguousarray(keep, dtype=bool).view(np.uint8)
+    found = [
+        kernels.part_codes(keys, owner, rank, flags, count, part, KEY_PARTS)
+        for part in range(KEY_PARTS)
+    ]
+    codes = unique_sorted(np.concatenate(found))
+    return np.stack((codes // max(count, 1), codes % max(count, 1)), axis=1)
+
+
 def _chunks(count: int, size: int) -> Iterator[tuple[int, int]]:
     for start in range(0, count, size):
         yield start, min(count, start + size)
@@ -163,7 +195,8 @@ class SpilledWords:
     page (~60 us); the word hashes those give are all that shingles, digests and alignment use,
     so they are written once as they are made (8 bytes a word, 660 MB of file for 100k pages of
     5.6 KB, in the page cache rather than in the process) and read back by offset. Paragraph
-    lengths and running-text flags stay in memory (~10 MB for 100k pages).
+    lengths, running-text flags and the digests stay in memory (~30 MB for 100k pages): a
+    rebuilt chunk takes its digests as they were, not computed again (~3 us a page).
     """
 
     def __init__(self, handle: BinaryIO) -> None:
@@ -172,15 +205,19 @@ class SpilledWords:
         self._paragraphs: list[np.ndarray] = []
         self._lengths: list[np.ndarray] = []
         self._text: list[np.ndarray] = []
+        self._paragraph_digests: list[np.ndarray] = []
+        self._digests: list[np.ndarray] = []
         self._word_start = np.zeros(1, dtype=np.int64)
         self._paragraph_start = np.zeros(1, dtype=np.int64)
         self._all_lengths = np.zeros(0, dtype=np.int32)
         self._all_text = np.zeros(0, dtype=bool)
+        self._all_paragraph_digests = np.zeros(0, dtype=np.uint64)
+        self._all_digests = np.zeros(0, dtype=np.uint64)
 
     def add(self, chunk: Chunk) -> None:
         """Keep the words and paragraph layout of a chunk's bodies (the next rows)."""
-        data = np.ascontiguousarray(chunk.words, dtype=np.uint64).tobytes()
-        self._file.write(data)
+        # Written from the array's buffer: no bytes copy of the chunk's words.
+        self._file.write(np.ascontiguousarray(chunk.words, dtype=np.uint64).data)
         paragraph_owner = np.repeat(np.arange(chunk.count), chunk.paragraphs)
         self._word_counts.append(
             np.bincount(
@@ -190,6 +227,8 @@ class SpilledWords:
         self._paragraphs.append(np.asarray(chunk.paragraphs, dtype=np.int64))
         self._lengths.append(np.asarray(chunk.paragraph_lengths, dtype=np.int32))
         self._text.append(np.asarray(chunk.text, dtype=bool))
+        self._paragraph_digests.append(chunk.paragraph_digests)
+        self._digests.append(chunk.digests)
 
     def seal(self) -> None:
         """Done adding: flush the file and index the layout."""
@@ -202,7 +241,11 @@ class SpilledWords:
         np.cumsum(paragraphs, out=self._paragraph_start[1:])
         self._all_lengths = np.concatenate(self._lengths) if self._lengths else self._all_lengths
         self._all_text = np.concatenate(self._text) if self._text else self._all_text
+        if self._digests:
+            self._all_paragraph_digests = np.concatenate(self._paragraph_digests)
+            self._all_digests = np.concatenate(self._digests)
         self._word_counts, self._paragraphs, self._lengths, self._text = [], [], [], []
+        self._paragraph_digests, self._digests = [], []
 
     def chunk(self, rows: Sequence[int], size: int) -> Chunk:
         """The ``Chunk`` of the bodies read at ``rows`` (0 for the first added), in that order:
@@ -225,18 +268,20 @@ class SpilledWords:
             paragraphs,
             self._all_text[picked],
             size,
+            (self._all_paragraph_digests[picked], self._all_digests[rows]),
         )
 
 
 def find_copies_streamed(
-    chunks: Iterable[Sequence[tuple[str, Sequence[str]]]],
+    chunks: Iterable[Sequence[tuple[str, Sequence[str]]] | EncodedBodies],
     options: CopyOptions | None = None,
     *,
     explained: bool = True,
 ) -> CopyResult:
     """``find_copies`` over a corpus read once in chunks, without holding its texts.
 
-    ``chunks`` yields the ``(id, paragraphs)`` of every page once, a few hundred at a time.
+    ``chunks`` yields the ``(id, paragraphs)`` of every page once, a few hundred at a time (or
+    the same pages already encoded, ``reader.EncodedBodies``).
     Each page is read once: its word hashes wait in a temporary file (``SpilledWords``) for
     verification, which needs only the pages of candidate pairs, a block at a time. The
     result is ``find_copies`` of the same pages.
@@ -247,7 +292,7 @@ def find_copies_streamed(
 
 
 def _find_copies_spilled(
-    chunks: Iterable[Sequence[tuple[str, Sequence[str]]]],
+    chunks: Iterable[Sequence[tuple[str, Sequence[str]]] | EncodedBodies],
     spilled: SpilledWords,
     options: CopyOptions,
     explained: bool,
@@ -259,12 +304,18 @@ def _find_copies_spilled(
     owners: list[np.ndarray] = []
     for part in chunks:
         start = len(ids)
-        ids.extend(doc_id for doc_id, _ in part)
-        chunk = read_chunk(
-            [paragraphs for _, paragraphs in part],
-            options.shingle_size,
-            options.text_paragraph_words,
-        )
+        if isinstance(part, EncodedBodies):
+            ids.extend(part.ids)
+            chunk = read_encoded_chunk(
+                part.joined, part.paragraphs, options.shingle_size, options.text_paragraph_words
+            )
+        else:
+            ids.extend(doc_id for doc_id, _ in part)
+            chunk = read_chunk(
+                [paragraphs for _, paragraphs in part],
+                options.shingle_size,
+                options.text_paragraph_words,
+            )
         spilled.add(chunk)
         prints = fingerprint_chunk(chunk, options)
         short_parts.append(prints.too_short)
@@ -285,7 +336,7 @@ def _find_copies_spilled(
     too_short = np.concatenate(short_parts)[arrival] if count else np.zeros(0, dtype=bool)
     digests = np.concatenate(digest_parts)[arrival] if count else np.zeros(0, dtype=np.uint64)
     all_keys = np.concatenate(keys) if keys else np.zeros(0, dtype=np.uint64)
-    all_owners = rank[np.concatenate(owners)] if owners else np.zeros(0, dtype=np.int64)
+    all_owners = np.concatenate(owners) if owners else np.zeros(0, dtype=np.int64)
     del keys, owners
 
     # Exact duplicates: the first page (in id order) of each digest stands for the others.
@@ -296,10 +347,7 @@ def _find_copies_spilled(
     run_first = np.searchsorted(sorted_digests, sorted_digests, side="left")
     representative[long_enough[order]] = long_enough[order][run_first]
     is_rep = representative == np.arange(count)
-    rep_rows = is_rep[all_owners]
-    all_keys, all_owners = all_keys[rep_rows], all_owners[rep_rows]
-    del rep_rows
-    candidates = _key_pairs_by_part(all_keys, all_owners, count)
+    candidates = _candidate_pairs(all_keys, all_owners, rank, is_rep)
     del all_keys, all_owners
     duplicates = np.flatnonzero((representative >= 0) & ~is_rep)
 
@@ -333,7 +381,7 @@ def _find_copies_spilled(
             )
         )
         start = end
-    pairs.sort(key=lambda p: (p.a, p.b))
+    pairs.sort(key=attrgetter("a", "b"))
     return CopyResult(
         pairs=tuple(pairs),
         groups=group_pairs(pairs),

@@ -68,6 +68,8 @@ for _char, _target in _FOLDS.items():
         _FOLD2[_code[1]] = _target
     elif len(_code) == 3 and _code[0] == 0xE2:
         _FOLD3[(_code[1] << 8) | _code[2]] = _target
+# The tables of ``_fold`` as the compiled kernel takes them (``_kernels.encoded_words``).
+FOLD_TABLES = (_LOWER_TABLE, _FOLD2, _FOLD3)
 # Every byte but the UTF-8 lead bytes of those scripts (E0 for Thai, E3-ED for kana to Hangul,
 # EF for CJK compatibility): deleting them is a cheap test on bytes (about 2 us for a page)
 # before the exact one on characters (about 35 us).
@@ -128,12 +130,12 @@ def encode_bodies(bodies: Sequence[Sequence[str]]) -> bytes | None:
     if text.isascii():
         return text.encode("ascii")
     data = text.encode("utf-8")
-    if _has_no_space_script(data):
+    if has_no_space_script(data):
         return b"\n".join(encode_body(body) for body in filled)
     return data
 
 
-def _has_no_space_script(data: bytes) -> bool:
+def has_no_space_script(data: bytes) -> bool:
     """Does UTF-8 ``data`` hold a character of a script written without spaces?
 
     The lead bytes of those scripts are found by ``bytes.translate`` and ``bytes.find`` (memory

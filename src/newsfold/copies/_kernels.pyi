@@ -1,0 +1,66 @@
+# Type stubs of the compiled kernels (src/newsfold/copies/_kernels.pyx).
+import numpy as np
+
+def encoded_words(
+    raw: bytes, lower: bytes, fold2: np.ndarray, fold3: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]: ...
+def chunk_arrays(
+    words: np.ndarray,
+    paragraph_lengths: np.ndarray,
+    paragraphs: np.ndarray,
+    text: np.ndarray,
+    size: int,
+    with_digests: bool = True,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]: ...
+def segment_grams(
+    hashes: np.ndarray, lengths: np.ndarray, size: int
+) -> tuple[np.ndarray, np.ndarray]: ...
+def minimum_cells(
+    grams: np.ndarray, owner: np.ndarray, count: int, num_perm: int, salt: int
+) -> np.ndarray: ...
+def component_counts(
+    grams: np.ndarray,
+    gram_owner: np.ndarray,
+    inner: np.ndarray,
+    inner_paragraph: np.ndarray,
+    paragraph_page: np.ndarray,
+    members: np.ndarray,
+    member_start: np.ndarray,
+    page_bit: np.ndarray,
+    width: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]: ...
+def key_pair_codes(keys: np.ndarray, owner: np.ndarray, count: int) -> np.ndarray: ...
+def part_codes(
+    keys: np.ndarray,
+    owner: np.ndarray,
+    rank: np.ndarray,
+    keep: np.ndarray,
+    count: int,
+    part: int,
+    parts: int,
+) -> np.ndarray: ...
+def encoded_records(
+    lines: list[bytes],
+) -> tuple[list[str], bytes, np.ndarray, np.ndarray, np.ndarray] | None: ...
+def whole_text_counts(
+    grams: np.ndarray,
+    gram_owner: np.ndarray,
+    words: np.ndarray,
+    paragraph_lengths: np.ndarray,
+    paragraph_page: np.ndarray,
+    members: np.ndarray,
+    member_start: np.ndarray,
+    page_bit: np.ndarray,
+    width: int,
+    size: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]: ...
+def encoded_block(
+    buffer: bytes, start: int, wanted: int, final: bool
+) -> tuple[
+    int,
+    int,
+    int,
+    np.ndarray,
+    np.ndarray,
+    tuple[list[str], bytes, np.ndarray, np.ndarray, np.ndarray] | None,
+]: ...

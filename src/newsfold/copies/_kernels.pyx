@@ -1,0 +1,1460 @@
+# cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True
+"""Compiled kernels of copy detection: the per-byte, per-word and per-shingle loops in C.
+
+Each function here has a numpy twin in the pure-Python modules (named in its docstring) that
+gives IDENTICAL arrays; ``copies.compiled`` picks this module when it imports and the twins
+otherwise, and ``tests/test_copies_compiled.py`` compares the two on real pages and on random
+input. The hash functions are the twins' to the bit (splitmix64 finaliser, the polynomial
+n-gram hash, the position-mixed digests), so signatures, candidate keys and the keys kept in
+the SQLite store do not depend on which implementation ran.
+
+Why C: numpy runs these as a dozen passes over arrays of the chunk's size (a byte class, word
+edges, windows, masks, long-word rounds, n-gram polynomials, boolean selections), each pass
+allocating and reading back megabytes; one loop touches every byte or word once, in cache.
+Measured on the 100k-page speed corpus (``bench/copies.py --breakdown --lean``, us a page,
+numpy then compiled): JSON decode, encode and tokenise 74 -> 23, candidate pairs 16.5 -> 8.8,
+pages rebuilt 16.2 -> 5.4, block verification counts 45.7 -> 9.8; the whole run 203 -> 80.
+"""
+
+from libc.stdint cimport int64_t, uint8_t, uint64_t
+from libc.string cimport memchr, memcpy
+
+import numpy as np
+
+
+cdef extern from *:
+    int __builtin_ctzll(unsigned long long) nogil
+    int __builtin_popcountll(unsigned long long) nogil
+
+
+cdef uint64_t _MIX1 = 0xBF58476D1CE4E5B9ULL
+cdef uint64_t _MIX2 = 0x94D049BB133111EBULL
+cdef uint64_t _LENGTH = 0x9E3779B97F4A7C15ULL
+cdef uint64_t _CHUNK = 0xC2B2AE3D27D4EB4FULL
+cdef uint64_t _BASE = 0x9E3779B97F4A7C15ULL
+cdef uint64_t _KEY_MASK = 0x7FFFFFFFFFFFFFFFULL
+cdef uint64_t _ALL = 0xFFFFFFFFFFFFFFFFULL
+
+# Byte classes (``tokens._CLASS``): 0 separates words, 1 is part of a word, 2 joins two word bytes.
+cdef uint8_t _CLASS[256]
+# ``reader._TRAILING`` and ``reader._SENTENCE_END``.
+cdef uint8_t _TRAILING[256]
+cdef uint8_t _SENTENCE_END[256]
+
+
+cdef void _tables():
+    cdef int byte
+    for byte in range(256):
+        _CLASS[byte] = 1 if byte >= 0x80 else 0
+        _TRAILING[byte] = 0
+        _SENTENCE_END[byte] = 0
+    for byte in b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_":
+        _CLASS[byte] = 1
+    _CLASS[ord("'")] = 2
+    _CLASS[ord("-")] = 2
+    for byte in b"\"')] \t\r*":
+        _TRAILING[byte] = 1
+    for byte in b".!?":
+        _SENTENCE_END[byte] = 1
+
+
+_tables()
+
+
+cdef inline uint64_t _ge7(uint64_t low7, uint64_t bound) noexcept nogil:
+    """0x80 in each byte of ``low7`` (bytes under 0x80) that is >= ``bound`` (1 to 0x7F)."""
+    return (low7 + 0x0101010101010101ULL * (0x80 - bound)) & 0x8080808080808080ULL
+
+
+cdef inline uint64_t _le7(uint64_t low7, uint64_t bound) noexcept nogil:
+    """0x80 in each byte of ``low7`` (bytes under 0x80) that is <= ``bound`` (0 to 0x7F)."""
+    return ~(low7 + 0x0101010101010101ULL * (0x7F - bound)) & 0x8080808080808080ULL
+
+
+cdef inline uint64_t _eq7(uint64_t low7, uint64_t value) noexcept nogil:
+    """0x80 in each byte of ``low7`` (bytes under 0x80) that equals ``value`` (under 0x80)."""
+    return ~((low7 ^ (0x0101010101010101ULL * value)) + 0x7F7F7F7F7F7F7F7FULL) \
+        & 0x8080808080808080ULL
+
+
+cdef inline uint64_t _movemask(uint64_t marks) noexcept nogil:
+    """Bit k set when byte k of ``marks`` (0x80 or 0 per byte) is set."""
+    return ((marks >> 7) * 0x0102040810204080ULL) >> 56
+
+
+cdef inline uint64_t _word_marks(uint64_t block) noexcept nogil:
+    """0x80 in each byte of ``block`` that is a word byte (``_CLASS`` 1): a letter, a digit,
+    an underscore or any byte of a non-ASCII character. Carry-free byte arithmetic: every
+    sum below stays under 0x100 in each byte."""
+    cdef uint64_t high = block & 0x8080808080808080ULL
+    cdef uint64_t low7 = block & 0x7F7F7F7F7F7F7F7FULL
+    return (high
+            | (_ge7(low7, 97) & _le7(low7, 122))
+            | (_ge7(low7, 65) & _le7(low7, 90))
+            | (_ge7(low7, 48) & _le7(low7, 57))
+            | _eq7(low7, 95))
+
+
+cdef inline uint64_t _word_bits(const uint8_t* data) noexcept nogil:
+    """Bit k: is the byte at ``data + k`` a word byte."""
+    cdef uint64_t block
+    memcpy(&block, data, 8)
+    return _movemask(_word_marks(block))
+
+
+cdef inline uint64_t _stop_bits(const uint8_t* data) noexcept nogil:
+    """Bit k: is the byte at ``data + k`` a word byte or a line break."""
+    cdef uint64_t block
+    memcpy(&block, data, 8)
+    return _movemask(_word_marks(block) | (_eq7(block & 0x7F7F7F7F7F7F7F7FULL, 10)
+                                           & ~block & 0x8080808080808080ULL))
+
+
+cdef inline bint _ends_like_sentence(const uint8_t* data, Py_ssize_t start,
+                                     Py_ssize_t stop) noexcept nogil:
+    """``reader._ends_like_sentence`` of the line ``data[start:stop]``."""
+    cdef Py_ssize_t end = stop - 1
+    cdef int step
+    for step in range(4):
+        if end >= start and _TRAILING[data[end]]:
+            end -= 1
+        else:
+            break
+    return end >= start and _SENTENCE_END[data[end]]
+
+
+cdef inline uint64_t _mix64(uint64_t z) noexcept nogil:
+    z ^= z >> 30
+    z *= _MIX1
+    z ^= z >> 27
+    z *= _MIX2
+    z ^= z >> 31
+    return z
+
+
+cdef inline uint64_t _window(const uint8_t* data, Py_ssize_t size, Py_ssize_t at,
+                             Py_ssize_t length) noexcept nogil:
+    """The first ``min(length, 8)`` bytes at ``at`` read little-endian (zeros past ``size``)."""
+    cdef uint64_t value = 0
+    cdef Py_ssize_t k
+    cdef Py_ssize_t take = length if length < 8 else 8
+    if at + 8 <= size:
+        memcpy(&value, data + at, 8)  # x86 and ARM are little-endian, as numpy's '<u8' view
+        if take < 8:
+            value &= ((<uint64_t>1) << (8 * take)) - 1
+        return value
+    for k in range(take):
+        if at + k < size:
+            value |= (<uint64_t>data[at + k]) << (8 * k)
+    return value
+
+
+cdef inline uint64_t _word_hash(const uint8_t* data, Py_ssize_t size, Py_ssize_t start,
+                                Py_ssize_t length) noexcept nogil:
+    cdef uint64_t h = _mix64(_window(data, size, start, length) ^ (<uint64_t>length * _LENGTH))
+    cdef Py_ssize_t chunk = 1
+    while length > 8 * chunk:
+        h = _mix64(h * _CHUNK + _window(data, size, start + 8 * chunk, length - 8 * chunk))
+        chunk += 1
+    return h
+
+
+cdef inline bint _has_byte(uint64_t block, uint8_t byte) noexcept nogil:
+    """Does one of the 8 bytes of ``block`` equal ``byte``? (the exact zero-byte test)"""
+    cdef uint64_t x = block ^ (0x0101010101010101ULL * byte)
+    return ((x - 0x0101010101010101ULL) & ~x & 0x8080808080808080ULL) != 0
+
+
+cdef inline bint _has_less(uint64_t block, uint8_t bound) noexcept nogil:
+    """Is one of the 8 bytes of ``block`` (all under 0x80) below ``bound`` (at most 128)?"""
+    return ((block - 0x0101010101010101ULL * bound) & ~block & 0x8080808080808080ULL) != 0
+
+
+cdef Py_ssize_t _fold(const uint8_t* raw, Py_ssize_t size, const uint8_t* lower,
+                      const uint8_t* fold2, const uint8_t* fold3, uint8_t* out) noexcept nogil:
+    """``tokens._fold`` of valid UTF-8 into ``out``: ASCII lower-cased (``lower``), folded
+    two-byte (lead C2, ``fold2``) and three-byte (lead E2, ``fold3``; 1 drops the character)
+    punctuation, Latin-1 capitals (C3 80-9E but 97) lower-cased. Returns the folded length."""
+    cdef Py_ssize_t at = 0, written = 0
+    cdef uint8_t byte, second, target
+    cdef uint64_t block, upper
+    while at < size:
+        if at + 8 <= size:
+            memcpy(&block, raw + at, 8)
+            # Eight ASCII bytes without a backtick: A-Z lower-cased at once (bit 5 set on the
+            # bytes between 'A' and 'Z'), as the table would.
+            if (block & 0x8080808080808080ULL) == 0 and not _has_byte(block, 0x60):
+                upper = ((block + 0x3F3F3F3F3F3F3F3FULL) & ~(block + 0x2525252525252525ULL)
+                         & 0x8080808080808080ULL)
+                block |= upper >> 2
+                memcpy(out + written, &block, 8)
+                written += 8
+                at += 8
+                continue
+        byte = raw[at]
+        if byte < 0x80:
+            out[written] = lower[byte]
+            written += 1
+            at += 1
+        elif byte == 0xC2 and at + 1 < size and fold2[raw[at + 1]]:
+            out[written] = fold2[raw[at + 1]]
+            written += 1
+            at += 2
+        elif byte == 0xC3 and at + 1 < size:
+            second = raw[at + 1]
+            out[written] = byte
+            out[written + 1] = second + 0x20 if 0x80 <= second <= 0x9E and second != 0x97 else second
+            written += 2
+            at += 2
+        elif byte == 0xE2 and at + 2 < size and fold3[(<Py_ssize_t>raw[at + 1] << 8) | raw[at + 2]]:
+            target = fold3[(<Py_ssize_t>raw[at + 1] << 8) | raw[at + 2]]
+            if target != 1:
+                out[written] = target
+                written += 1
+            at += 3
+        else:
+            out[written] = byte
+            written += 1
+            at += 1
+    return written
+
+
+cdef inline uint64_t _joiner_marks(uint64_t block) noexcept nogil:
+    """0x80 in each byte of ``block`` that is a joiner (``_CLASS`` 2: an apostrophe or a
+    hyphen)."""
+    cdef uint64_t low7 = block & 0x7F7F7F7F7F7F7F7FULL
+    return (_eq7(low7, 39) | _eq7(low7, 45)) & ~block & 0x8080808080808080ULL
+
+
+def encoded_words(const uint8_t[::1] raw, const uint8_t[::1] lower, const uint8_t[::1] fold2,
+                  const uint8_t[::1] fold3):
+    """``(hashes, words_per_line, sentence_end_per_line)`` of encoded bodies (twin:
+    ``tokens.tokenise`` of the bytes and ``reader._ends_like_sentence`` of its folded lines).
+
+    One pass folds the bytes; one classifies them 8 at a time into bitmaps of 64 bytes (word
+    bytes, joiners, line breaks) without a branch; words are then the runs of word bytes and
+    inner joiners, found with bit arithmetic (a start is a word bit after a non-word bit, an end
+    the reverse) and visited with count-trailing-zeros. A byte-at-a-time scan mispredicted a
+    branch or two per word; here a 64-byte block costs about one.
+    """
+    cdef Py_ssize_t raw_size = raw.shape[0]
+    cdef Py_ssize_t blocks = raw_size // 64 + 2
+    # Zero padding after the folded bytes to whole blocks: separators, and 8-byte reads past
+    # the end stay inside.
+    folded_array = np.empty(blocks * 64 + 16, dtype=np.uint8)  # the tail is zeroed below
+    word_map_array = np.zeros(blocks + 1, dtype=np.uint64)
+    joiner_map_array = np.zeros(blocks + 1, dtype=np.uint64)
+    break_map_array = np.zeros(blocks + 1, dtype=np.uint64)
+    cdef uint8_t[::1] folded = folded_array
+    cdef uint64_t[::1] word_map = word_map_array
+    cdef uint64_t[::1] joiner_map = joiner_map_array
+    cdef uint64_t[::1] break_map = break_map_array
+    cdef Py_ssize_t size = 0, lines = 1, at, start = 0, words = 0, line = 0, line_start = 0
+    cdef Py_ssize_t block_index, group, base, position
+    cdef uint64_t chunk, in_word, previous_word = 0, previous_in_word = 0, next_word, after
+    cdef uint64_t starts, ends, events, bit, word_bits, joiner_bits, break_bits
+    cdef uint8_t* data = &folded[0]
+    with nogil:
+        if raw_size:
+            size = _fold(&raw[0], raw_size, &lower[0], &fold2[0], &fold3[0], data)
+        for at in range(size, blocks * 64 + 16):
+            data[at] = 0
+        for block_index in range(blocks):
+            word_bits = 0
+            joiner_bits = 0
+            break_bits = 0
+            for group in range(8):
+                memcpy(&chunk, data + block_index * 64 + group * 8, 8)
+                word_bits |= _movemask(_word_marks(chunk)) << (8 * group)
+                joiner_bits |= _movemask(_joiner_marks(chunk)) << (8 * group)
+                break_bits |= _movemask(_eq7(chunk & 0x7F7F7F7F7F7F7F7FULL, 10) & ~chunk
+                                        & 0x8080808080808080ULL) << (8 * group)
+            word_map[block_index] = word_bits
+            joiner_map[block_index] = joiner_bits
+            break_map[block_index] = break_bits
+            lines += __builtin_popcountll(break_bits)
+    # At most one word starts in every other byte.
+    hashes_array = np.empty(size // 2 + 1, dtype=np.uint64)
+    counts_array = np.zeros(lines, dtype=np.int64)
+    sentence_array = np.zeros(lines, dtype=np.bool_)
+    cdef uint64_t[::1] hashes = hashes_array
+    cdef int64_t[::1] counts = counts_array
+    cdef uint8_t[::1] sentence = sentence_array.view(np.uint8)
+    with nogil:
+        for block_index in range(blocks):
+            word_bits = word_map[block_index]
+            next_word = word_map[block_index + 1]
+            # A joiner counts between two word bytes: the byte before (this block shifted up,
+            # the last byte of the block before carried in) and the byte after.
+            in_word = word_bits | (joiner_map[block_index]
+                                   & ((word_bits << 1) | (previous_word >> 63))
+                                   & ((word_bits >> 1) | (next_word << 63)))
+            after = (in_word << 1) | (previous_in_word >> 63)
+            starts = in_word & ~after
+            ends = ~in_word & after
+            break_bits = break_map[block_index]
+            events = starts | ends | break_bits
+            base = block_index * 64
+            while events:
+                position = __builtin_ctzll(events)
+                bit = (<uint64_t>1) << position
+                events &= events - 1
+                at = base + position
+                if ends & bit:
+                    hashes[words] = _word_hash(data, blocks * 64 + 8, start, at - start)
+                    counts[line] += 1
+                    words += 1
+                if break_bits & bit:
+                    sentence[line] = _ends_like_sentence(data, line_start, at)
+                    line += 1
+                    line_start = at + 1
+                if starts & bit:
+                    start = at
+            previous_word = word_bits
+            previous_in_word = in_word
+        sentence[line] = _ends_like_sentence(data, line_start, size)
+    return hashes_array[:words].copy(), counts_array, sentence_array
+
+
+cdef inline uint64_t _top_power(int size) noexcept nogil:
+    """BASE ** (size - 1), wrapping: the weight of the first word of an n-gram polynomial."""
+    cdef uint64_t power = 1
+    cdef int k
+    for k in range(size - 1):
+        power *= _BASE
+    return power
+
+
+cdef inline Py_ssize_t _grams(const uint64_t* hashes, Py_ssize_t length, int size, uint64_t top,
+                              uint64_t* grams, int64_t* owner, Py_ssize_t gram,
+                              int64_t segment) noexcept nogil:
+    """The ``length - size + 1`` n-gram hashes of ``hashes`` written from ``gram`` on: the
+    polynomial rolled (drop the first word's term, shift, add the next word), the same value
+    mod 2**64 as ``reader._polynomials`` computes afresh for each position."""
+    cdef uint64_t polynomial = hashes[0]
+    cdef Py_ssize_t position, offset
+    for offset in range(1, size):
+        polynomial = polynomial * _BASE + hashes[offset]
+    grams[gram] = _mix64(polynomial + <uint64_t>size)
+    owner[gram] = segment
+    gram += 1
+    for position in range(1, length - size + 1):
+        polynomial = (polynomial - hashes[position - 1] * top) * _BASE + hashes[position + size - 1]
+        grams[gram] = _mix64(polynomial + <uint64_t>size)
+        owner[gram] = segment
+        gram += 1
+    return gram
+
+
+def chunk_arrays(const uint64_t[::1] words, const int64_t[::1] paragraph_lengths,
+                 const int64_t[::1] paragraphs, const uint8_t[::1] text, int size,
+                 bint with_digests=True):
+    """``(grams, gram_owner, paragraph_digests, digests)`` of tokenised bodies (twin: the
+    shingle and digest part of ``reader.assemble_chunk``): each body's shingles over the words
+    of its running-text paragraphs, one shingle of all of them when there are 1 to ``size - 1``.
+    ``with_digests`` False leaves the digests out (empty arrays): a caller that kept them."""
+    cdef Py_ssize_t bodies = paragraphs.shape[0]
+    cdef Py_ssize_t paragraph_count = paragraph_lengths.shape[0]
+    cdef Py_ssize_t body, paragraph = 0, k, w, first_paragraph, last_paragraph
+    cdef Py_ssize_t word = 0, body_word, text_words, total = 0, gram = 0, position, offset
+    cdef int64_t length
+    cdef uint64_t polynomial, sum_body, sum_paragraph
+    # Shingles per body first, to size the output.
+    cdef Py_ssize_t p = 0
+    for body in range(bodies):
+        text_words = 0
+        for k in range(paragraphs[body]):
+            if text[p]:
+                text_words += paragraph_lengths[p]
+            p += 1
+        if text_words >= size:
+            total += text_words - size + 1
+        elif text_words > 0:
+            total += 1
+    grams_array = np.empty(total, dtype=np.uint64)
+    owner_array = np.empty(total, dtype=np.int64)
+    paragraph_digest_array = np.empty(paragraph_count if with_digests else 0, dtype=np.uint64)
+    digest_array = np.empty(bodies if with_digests else 0, dtype=np.uint64)
+    buffer_array = np.empty(max(1, words.shape[0]), dtype=np.uint64)
+    cdef uint64_t[::1] grams = grams_array
+    cdef int64_t[::1] owner = owner_array
+    cdef uint64_t[::1] paragraph_digests = paragraph_digest_array
+    cdef uint64_t[::1] digests = digest_array
+    cdef uint64_t[::1] buffer = buffer_array
+    cdef uint64_t top = _top_power(size)
+    with nogil:
+        for body in range(bodies):
+            text_words = 0
+            body_word = 0
+            sum_body = 0
+            for k in range(paragraphs[body]):
+                length = paragraph_lengths[paragraph]
+                sum_paragraph = 0
+                if with_digests:
+                    for w in range(length):
+                        sum_paragraph += _mix64(words[word + w] ^ ((<uint64_t>(w + 1)) * _BASE))
+                        sum_body += _mix64(
+                            words[word + w] ^ ((<uint64_t>(body_word + w + 1)) * _BASE))
+                    paragraph_digests[paragraph] = (_mix64(sum_paragraph + <uint64_t>length)
+                                                    & _KEY_MASK)
+                if text[paragraph]:
+                    for w in range(length):
+                        buffer[text_words + w] = words[word + w]
+                if text[paragraph]:
+                    text_words += length
+                body_word += length
+                word += length
+                paragraph += 1
+            if with_digests:
+                digests[body] = _mix64(sum_body + <uint64_t>body_word) & _KEY_MASK
+            if text_words >= size:
+                gram = _grams(&buffer[0], text_words, size, top, &grams[0], &owner[0], gram, body)
+            elif text_words > 0:
+                polynomial = buffer[0]
+                for offset in range(1, text_words):
+                    polynomial = polynomial * _BASE + buffer[offset]
+                grams[gram] = _mix64(polynomial + <uint64_t>text_words)
+                owner[gram] = body
+                gram += 1
+    return grams_array, owner_array, paragraph_digest_array, digest_array
+
+
+def segment_grams(const uint64_t[::1] hashes, const int64_t[::1] lengths, int size):
+    """Every shingle of each segment, with repeats: ``(grams, owner)`` (twin:
+    ``reader.segment_grams``)."""
+    cdef Py_ssize_t count = lengths.shape[0], k, position, offset, start = 0, total = 0, gram = 0
+    cdef int64_t length
+    cdef uint64_t polynomial
+    for k in range(count):
+        if lengths[k] >= size:
+            total += lengths[k] - size + 1
+        elif lengths[k] > 0:
+            total += 1
+    grams_array = np.empty(total, dtype=np.uint64)
+    owner_array = np.empty(total, dtype=np.int64)
+    cdef uint64_t[::1] grams = grams_array
+    cdef int64_t[::1] owner = owner_array
+    cdef uint64_t top = _top_power(size)
+    with nogil:
+        for k in range(count):
+            length = lengths[k]
+            if length >= size:
+                gram = _grams(&hashes[start], length, size, top, &grams[0], &owner[0], gram, k)
+            elif length > 0:
+                polynomial = hashes[start]
+                for offset in range(1, length):
+                    polynomial = polynomial * _BASE + hashes[start + offset]
+                grams[gram] = _mix64(polynomial + <uint64_t>length)
+                owner[gram] = k
+                gram += 1
+            start += length
+    return grams_array, owner_array
+
+
+def minimum_cells(const uint64_t[::1] grams, const int64_t[::1] owner, Py_ssize_t count,
+                  int num_perm, uint64_t salt):
+    """One-permutation MinHash cells before densification: ``(count x num_perm)`` uint64, each
+    bin the minimum of ``mix64(gram ^ salt)`` over the body's grams that fall in it (twin: the
+    ``np.minimum.at`` of ``fingerprint.one_permutation_signatures``)."""
+    cells_array = np.full((count, num_perm), _ALL, dtype=np.uint64)
+    cdef uint64_t[:, ::1] cells = cells_array
+    cdef Py_ssize_t k, n = grams.shape[0]
+    cdef uint64_t hashed
+    cdef Py_ssize_t column
+    # A power-of-2 number of bins takes a mask instead of a division (the same remainder).
+    cdef uint64_t bins = <uint64_t>num_perm
+    cdef bint power_of_2 = (bins & (bins - 1)) == 0
+    with nogil:
+        for k in range(n):
+            hashed = _mix64(grams[k] ^ salt)
+            if power_of_2:
+                column = <Py_ssize_t>(hashed & (bins - 1))
+            else:
+                column = <Py_ssize_t>(hashed % bins)
+            if hashed < cells[owner[k], column]:
+                cells[owner[k], column] = hashed
+    return cells_array
+
+
+cdef inline Py_ssize_t _slot(uint64_t* keys, int64_t* generation, Py_ssize_t mask,
+                             uint64_t value, int64_t current, bint* fresh) noexcept nogil:
+    """The slot of ``value`` in an open-addressing table (linear probing; slots of older
+    generations are empty). Shingle hashes are uniform: their low bits are the position."""
+    cdef Py_ssize_t at = <Py_ssize_t>(value & <uint64_t>mask)
+    while generation[at] == current:
+        if keys[at] == value:
+            fresh[0] = False
+            return at
+        at = (at + 1) & mask
+    generation[at] = current
+    keys[at] = value
+    fresh[0] = True
+    return at
+
+
+# A 4-bit mask spread over four 16-bit lanes of a uint64 (``blockverify._NIBBLE_LANES``).
+cdef uint64_t _NIBBLE_LANES[16]
+
+
+cdef void _nibble_table():
+    cdef int value, k
+    for value in range(16):
+        _NIBBLE_LANES[value] = 0
+        for k in range(4):
+            if (value >> k) & 1:
+                _NIBBLE_LANES[value] |= (<uint64_t>1) << (16 * k)
+
+
+_nibble_table()
+
+
+cdef struct _Lanes:
+    # Per-bit counts of added masks, bit 4n + k in 16-bit lane k of ``sums[n]``: one table
+    # look-up and add per 4 bits instead of a loop over set bits (a mispredicted branch each).
+    uint64_t sums[16]
+    int nibbles
+    int added
+
+
+cdef inline void _lanes_clear(_Lanes* lanes) noexcept nogil:
+    cdef int n
+    for n in range(16):
+        lanes.sums[n] = 0
+    lanes.nibbles = 0
+    lanes.added = 0
+
+
+cdef inline void _lanes_flush(_Lanes* lanes, int64_t* row, int width) noexcept nogil:
+    """Add the lanes to ``row`` (``width`` counts) and clear them."""
+    cdef int n, lane
+    cdef uint64_t value
+    for n in range(lanes.nibbles):
+        value = lanes.sums[n]
+        if value:
+            for lane in range(4):
+                if 4 * n + lane < width:
+                    row[4 * n + lane] += <int64_t>((value >> (16 * lane)) & 0xFFFF)
+            lanes.sums[n] = 0
+    lanes.added = 0
+
+
+cdef inline void _lanes_add(_Lanes* lanes, uint64_t bits, int64_t* row, int width) noexcept nogil:
+    """Count the bits of ``bits`` (flushed into ``row`` before a lane could overflow)."""
+    cdef int n
+    for n in range(lanes.nibbles):
+        lanes.sums[n] += _NIBBLE_LANES[(bits >> (4 * n)) & 15]
+    lanes.added += 1
+    if lanes.added == 65535:
+        _lanes_flush(lanes, row, width)
+
+
+cdef inline void _add_bits(int64_t* row, uint64_t bits) noexcept nogil:
+    while bits:
+        row[__builtin_ctzll(bits)] += 1
+        bits &= bits - 1
+
+
+def component_counts(const uint64_t[::1] grams, const int64_t[::1] gram_owner,
+                     const uint64_t[::1] inner, const int64_t[::1] inner_paragraph,
+                     const int64_t[::1] paragraph_page, const int64_t[::1] members,
+                     const int64_t[::1] member_start, const uint64_t[::1] page_bit, int width):
+    """``(shared, hits, paragraph_sizes)`` of ``blockverify.BlockCounts`` (twin:
+    ``blockverify._counts_general``), one component of the candidate graph at a time.
+
+    ``grams`` / ``gram_owner``: every shingle occurrence of the set and its page (pages in
+    order); ``inner`` / ``inner_paragraph``: every shingle inside one paragraph and its paragraph
+    (in order); ``members[member_start[c]:member_start[c + 1]]``: the pages of component c;
+    ``page_bit``: each page's bit (0 for a page of a component too large). Each distinct value
+    of a component gets a slot of a hash table holding the bits of the pages whose set holds it
+    and of those whose paragraphs hold it; a page's (a paragraph's) first occurrence of a value
+    then adds the value's bits to its counts, exactly the sums of the sorted version.
+    """
+    cdef Py_ssize_t pages = page_bit.shape[0]
+    cdef Py_ssize_t paragraph_count = paragraph_page.shape[0]
+    cdef Py_ssize_t components = member_start.shape[0] - 1
+    shared_array = np.zeros((pages, width), dtype=np.int64)
+    hits_array = np.zeros((paragraph_count, width), dtype=np.int64)
+    sizes_array = np.zeros(paragraph_count, dtype=np.int64)
+    gram_start_array = np.zeros(pages + 1, dtype=np.int64)
+    paragraph_first_array = np.zeros(pages + 1, dtype=np.int64)
+    inner_start_array = np.zeros(paragraph_count + 1, dtype=np.int64)
+    cdef int64_t[:, ::1] shared = shared_array
+    cdef int64_t[:, ::1] hits = hits_array
+    cdef int64_t[::1] sizes = sizes_array
+    cdef int64_t[::1] gram_start = gram_start_array
+    cdef int64_t[::1] paragraph_first = paragraph_first_array
+    cdef int64_t[::1] inner_start = inner_start_array
+    cdef Py_ssize_t k, c, m, page, paragraph, largest = 0, entries, capacity
+    for k in range(grams.shape[0]):
+        gram_start[gram_owner[k] + 1] += 1
+    for k in range(inner.shape[0]):
+        inner_start[inner_paragraph[k] + 1] += 1
+    for k in range(paragraph_count):
+        paragraph_first[paragraph_page[k] + 1] += 1
+    for k in range(pages):
+        gram_start[k + 1] += gram_start[k]
+        paragraph_first[k + 1] += paragraph_first[k]
+    for k in range(paragraph_count):
+        inner_start[k + 1] += inner_start[k]
+    # Each component probes a table of its own size (a power of 2, at least twice its entries)
+    # at the start of the shared arrays: a small component's slots stay in cache.
+    masks_array = np.empty(max(components, 1), dtype=np.int64)
+    cdef int64_t[::1] masks = masks_array
+    for c in range(components):
+        entries = 0
+        for m in range(member_start[c], member_start[c + 1]):
+            page = members[m]
+            entries += gram_start[page + 1] - gram_start[page]
+            entries += inner_start[paragraph_first[page + 1]] - inner_start[paragraph_first[page]]
+        if entries > largest:
+            largest = entries
+        capacity = 16
+        while capacity < 2 * entries:
+            capacity *= 2
+        masks[c] = capacity - 1
+    capacity = 16
+    while capacity < 2 * largest:
+        capacity *= 2
+    keys_array = np.empty(capacity, dtype=np.uint64)
+    in_set_array = np.empty(capacity, dtype=np.uint64)
+    held_array = np.empty(capacity, dtype=np.uint64)
+    generation_array = np.full(capacity, -1, dtype=np.int64)
+    page_seen_array = np.empty(capacity, dtype=np.int64)
+    paragraph_seen_array = np.empty(capacity, dtype=np.int64)
+    set_slot_array = np.empty(grams.shape[0] + 1, dtype=np.int64)
+    inner_slot_array = np.empty(inner.shape[0] + 1, dtype=np.int64)
+    cdef uint64_t[::1] keys = keys_array
+    cdef uint64_t[::1] in_set = in_set_array
+    cdef uint64_t[::1] held = held_array
+    cdef int64_t[::1] generation = generation_array
+    cdef int64_t[::1] page_seen = page_seen_array
+    cdef int64_t[::1] paragraph_seen = paragraph_seen_array
+    cdef int64_t[::1] set_slot = set_slot_array
+    cdef int64_t[::1] inner_slot = inner_slot_array
+    cdef Py_ssize_t slot
+    cdef uint64_t bit, found
+    cdef bint fresh = False
+    with nogil:
+        for c in range(components):
+            # Pass 1: every value of the component gets its slot and the bits of its holders.
+            for m in range(member_start[c], member_start[c + 1]):
+                page = members[m]
+                bit = page_bit[page]
+                for k in range(gram_start[page], gram_start[page + 1]):
+                    slot = _slot(&keys[0], &generation[0], masks[c], grams[k], c, &fresh)
+                    if fresh:
+                        in_set[slot] = 0
+                        held[slot] = 0
+                        page_seen[slot] = -1
+                        paragraph_seen[slot] = -1
+                    in_set[slot] |= bit
+                    set_slot[k] = slot
+                for k in range(inner_start[paragraph_first[page]],
+                               inner_start[paragraph_first[page + 1]]):
+                    slot = _slot(&keys[0], &generation[0], masks[c], inner[k], c, &fresh)
+                    if fresh:
+                        in_set[slot] = 0
+                        held[slot] = 0
+                        page_seen[slot] = -1
+                        paragraph_seen[slot] = -1
+                    held[slot] |= bit
+                    inner_slot[k] = slot
+            # Pass 2: each page's (paragraph's) distinct values add their holders' bits.
+            for m in range(member_start[c], member_start[c + 1]):
+                page = members[m]
+                bit = page_bit[page]
+                for k in range(gram_start[page], gram_start[page + 1]):
+                    slot = set_slot[k]
+                    if page_seen[slot] != page:
+                        page_seen[slot] = page
+                        _add_bits(&shared[page, 0], in_set[slot])
+                for paragraph in range(paragraph_first[page], paragraph_first[page + 1]):
+                    for k in range(inner_start[paragraph], inner_start[paragraph + 1]):
+                        slot = inner_slot[k]
+                        if paragraph_seen[slot] != paragraph:
+                            paragraph_seen[slot] = paragraph
+                            sizes[paragraph] += 1
+                            found = in_set[slot]
+                            if found & bit:
+                                _add_bits(&hits[paragraph, 0], found & held[slot])
+    return shared_array, hits_array, sizes_array
+
+
+cdef void _radix_sort(uint64_t* keys, int64_t* values, uint64_t* spare_keys,
+                      int64_t* spare_values, Py_ssize_t n, int64_t* counts,
+                      int first_pass) noexcept nogil:
+    """LSD radix sort of ``keys`` (with ``values`` alongside), 11 bits a pass from bit
+    ``11 * first_pass`` up (lower bits are left unsorted), passes whose digit is the same for
+    every key skipped; stable. ``counts``: 6 x 2048 scratch. The result is in
+    ``keys``/``values`` (copied back after an odd number of passes)."""
+    cdef Py_ssize_t k, pass_, digit, total
+    cdef int64_t running, held
+    cdef uint64_t* source_keys = keys
+    cdef int64_t* source_values = values
+    cdef uint64_t* target_keys = spare_keys
+    cdef int64_t* target_values = spare_values
+    cdef uint64_t* swap_keys
+    cdef int64_t* swap_values
+    cdef int shift
+    for k in range(6 * 2048):
+        counts[k] = 0
+    for k in range(n):
+        for pass_ in range(first_pass, 6):
+            counts[pass_ * 2048 + <Py_ssize_t>((keys[k] >> (11 * pass_)) & 2047)] += 1
+    for pass_ in range(first_pass, 6):
+        shift = 11 * pass_
+        if n == 0 or counts[pass_ * 2048 + <Py_ssize_t>((keys[0] >> shift) & 2047)] == n:
+            continue
+        running = 0
+        for digit in range(2048):
+            held = counts[pass_ * 2048 + digit]
+            counts[pass_ * 2048 + digit] = running
+            running += held
+        for k in range(n):
+            digit = <Py_ssize_t>((source_keys[k] >> shift) & 2047)
+            total = counts[pass_ * 2048 + digit]
+            counts[pass_ * 2048 + digit] = total + 1
+            target_keys[total] = source_keys[k]
+            target_values[total] = source_values[k]
+        swap_keys = source_keys
+        source_keys = target_keys
+        target_keys = swap_keys
+        swap_values = source_values
+        source_values = target_values
+        target_values = swap_values
+    if source_keys != keys:
+        for k in range(n):
+            keys[k] = source_keys[k]
+            values[k] = source_values[k]
+
+
+cdef void _insertion_sort(uint64_t* keys, int64_t* values, Py_ssize_t n) noexcept nogil:
+    cdef Py_ssize_t k, at
+    cdef uint64_t key
+    cdef int64_t value
+    for k in range(1, n):
+        key = keys[k]
+        value = values[k]
+        at = k
+        while at > 0 and keys[at - 1] > key:
+            keys[at] = keys[at - 1]
+            values[at] = values[at - 1]
+            at -= 1
+        keys[at] = key
+        values[at] = value
+
+
+def key_pair_codes(const uint64_t[::1] keys, const int64_t[::1] owner, int64_t count):
+    """Sorted unique codes ``i * count + j`` (i < j) of the owners sharing a key (twin:
+    ``stage.key_pairs`` of the same keys, as codes): one radix sort of the keys, every run of
+    equal keys expanded to its pairs, the pair codes radix sorted and made unique."""
+    cdef Py_ssize_t n = keys.shape[0], k, start, end, a, b
+    sorted_keys_array = np.empty(n + 1, dtype=np.uint64)
+    members_array = np.empty(n + 1, dtype=np.int64)
+    spare_keys_array = np.empty(n + 1, dtype=np.uint64)
+    spare_values_array = np.empty(n + 1, dtype=np.int64)
+    counts_array = np.empty(6 * 2048, dtype=np.int64)
+    cdef uint64_t[::1] sorted_keys = sorted_keys_array
+    cdef int64_t[::1] members = members_array
+    cdef uint64_t[::1] spare_keys = spare_keys_array
+    cdef int64_t[::1] spare_values = spare_values_array
+    cdef int64_t[::1] counts = counts_array
+    cdef Py_ssize_t total = 0
+    cdef int64_t low, high
+    with nogil:
+        for k in range(n):
+            sorted_keys[k] = keys[k]
+            members[k] = owner[k]
+        # Keys are uniform hashes: sorting on their top 30 bits (3 passes instead of 6) makes
+        # equal keys neighbours but for the rare different keys that share those bits, which
+        # an insertion sort of each such run then orders.
+        _radix_sort(&sorted_keys[0], &members[0], &spare_keys[0], &spare_values[0], n,
+                    &counts[0], 3)
+        start = 0
+        while start < n:
+            end = start + 1
+            while end < n and (sorted_keys[end] >> 33) == (sorted_keys[start] >> 33):
+                end += 1
+            if end - start > 1:
+                _insertion_sort(&sorted_keys[start], &members[start], end - start)
+            start = end
+        start = 0
+        while start < n:
+            end = start + 1
+            while end < n and sorted_keys[end] == sorted_keys[start]:
+                end += 1
+            total += (end - start) * (end - start - 1) // 2
+            start = end
+    codes_array = np.empty(total + 1, dtype=np.uint64)
+    spare_codes_array = np.empty(total + 1, dtype=np.uint64)
+    spare_order_array = np.empty(total + 1, dtype=np.int64)
+    order_array = np.zeros(total + 1, dtype=np.int64)
+    cdef uint64_t[::1] codes = codes_array
+    cdef uint64_t[::1] spare_codes = spare_codes_array
+    cdef int64_t[::1] spare_order = spare_order_array
+    cdef int64_t[::1] order = order_array
+    cdef Py_ssize_t made = 0, unique = 0
+    with nogil:
+        start = 0
+        while start < n:
+            end = start + 1
+            while end < n and sorted_keys[end] == sorted_keys[start]:
+                end += 1
+            for a in range(start, end):
+                for b in range(a + 1, end):
+                    low = members[a]
+                    high = members[b]
+                    if low == high:
+                        continue
+                    if low > high:
+                        low, high = high, low
+                    codes[made] = <uint64_t>(low * count + high)
+                    made += 1
+            start = end
+        _radix_sort(&codes[0], &order[0], &spare_codes[0], &spare_order[0], made, &counts[0], 0)
+        for k in range(made):
+            if k == 0 or codes[k] != codes[k - 1]:
+                codes[unique] = codes[k]
+                unique += 1
+    return codes_array[:unique].astype(np.int64)
+
+
+def part_codes(const uint64_t[::1] keys, const int64_t[::1] owner, const int64_t[::1] rank,
+               const uint8_t[::1] keep, int64_t count, int part, int parts):
+    """``key_pair_codes`` of the keys in slice ``part`` of ``parts`` of the key space (low bits)
+    whose page ``rank[owner]`` is kept: the selection made in the same pass as the copy, so no
+    mask or index array of all the keys is built."""
+    cdef Py_ssize_t n = keys.shape[0], k, chosen = 0
+    cdef uint64_t low_bits = <uint64_t>(parts - 1), wanted = <uint64_t>part
+    cdef int64_t page
+    with nogil:
+        for k in range(n):
+            if (keys[k] & low_bits) == wanted and keep[rank[owner[k]]]:
+                chosen += 1
+    selected_keys_array = np.empty(chosen, dtype=np.uint64)
+    selected_owner_array = np.empty(chosen, dtype=np.int64)
+    cdef uint64_t[::1] selected_keys = selected_keys_array
+    cdef int64_t[::1] selected_owner = selected_owner_array
+    chosen = 0
+    with nogil:
+        for k in range(n):
+            if (keys[k] & low_bits) == wanted:
+                page = rank[owner[k]]
+                if keep[page]:
+                    selected_keys[chosen] = keys[k]
+                    selected_owner[chosen] = page
+                    chosen += 1
+    return key_pair_codes(selected_keys_array, selected_owner_array, count)
+
+
+# --- JSON Lines records straight to encoded bodies --------------------------------------------
+
+cdef inline Py_ssize_t _skip_space(const uint8_t* data, Py_ssize_t at, Py_ssize_t size) noexcept nogil:
+    while at < size and (data[at] == 32 or data[at] == 9 or data[at] == 10 or data[at] == 13):
+        at += 1
+    return at
+
+
+cdef inline int _hex(uint8_t byte) noexcept nogil:
+    if 48 <= byte <= 57:
+        return byte - 48
+    if 97 <= byte <= 102:
+        return byte - 87
+    if 65 <= byte <= 70:
+        return byte - 55
+    return -1
+
+
+cdef inline Py_ssize_t _utf8_sequence(const uint8_t* data, Py_ssize_t at,
+                                      Py_ssize_t size) noexcept nogil:
+    """Length of the well-formed UTF-8 sequence at ``at`` (as Python's strict decoder accepts:
+    no overlong forms, no surrogates, nothing past U+10FFFF), or 0."""
+    cdef uint8_t lead = data[at], second
+    if lead < 0xC2 or lead > 0xF4:
+        return 0
+    if at + 1 >= size:
+        return 0
+    second = data[at + 1]
+    if lead < 0xE0:
+        return 2 if (second & 0xC0) == 0x80 else 0
+    if at + 2 >= size or (data[at + 2] & 0xC0) != 0x80:
+        return 0
+    if lead < 0xF0:
+        if lead == 0xE0 and not (0xA0 <= second <= 0xBF):
+            return 0
+        if lead == 0xED and not (0x80 <= second <= 0x9F):
+            return 0
+        return 3 if (second & 0xC0) == 0x80 else 0
+    if at + 3 >= size or (data[at + 3] & 0xC0) != 0x80:
+        return 0
+    if lead == 0xF0 and not (0x90 <= second <= 0xBF):
+        return 0
+    if lead == 0xF4 and not (0x80 <= second <= 0x8F):
+        return 0
+    return 4 if (second & 0xC0) == 0x80 else 0
+
+
+cdef inline Py_ssize_t _put_code(uint8_t* out, Py_ssize_t written, uint64_t code) noexcept nogil:
+    if code < 0x80:
+        out[written] = <uint8_t>code
+        return written + 1
+    if code < 0x800:
+        out[written] = <uint8_t>(0xC0 | (code >> 6))
+        out[written + 1] = <uint8_t>(0x80 | (code & 0x3F))
+        return written + 2
+    if code < 0x10000:
+        out[written] = <uint8_t>(0xE0 | (code >> 12))
+        out[written + 1] = <uint8_t>(0x80 | ((code >> 6) & 0x3F))
+        out[written + 2] = <uint8_t>(0x80 | (code & 0x3F))
+        return written + 3
+    out[written] = <uint8_t>(0xF0 | (code >> 18))
+    out[written + 1] = <uint8_t>(0x80 | ((code >> 12) & 0x3F))
+    out[written + 2] = <uint8_t>(0x80 | ((code >> 6) & 0x3F))
+    out[written + 3] = <uint8_t>(0x80 | (code & 0x3F))
+    return written + 4
+
+
+cdef Py_ssize_t _string(const uint8_t* data, Py_ssize_t at, Py_ssize_t size, uint8_t* out,
+                        Py_ssize_t* written, bint* escaped) noexcept nogil:
+    """Read the JSON string whose opening quote is at ``at``: its UTF-8 (a line break as a
+    space, as ``tokens.encode_body`` has it) appended to ``out`` when ``out`` is not NULL.
+    Returns the position after the closing quote, or -1 for anything ``json.loads`` would
+    refuse or read otherwise (control characters, bad escapes, lone surrogates, bad UTF-8)."""
+    cdef Py_ssize_t length
+    cdef uint8_t byte
+    cdef int k, digit
+    cdef uint64_t code, low, block
+    at += 1
+    while at < size:
+        if at + 8 <= size:
+            # Eight plain ASCII bytes (no quote, backslash or control byte) are copied at once.
+            memcpy(&block, data + at, 8)
+            if (block & 0x8080808080808080ULL) == 0 and not _has_byte(block, 34) \
+                    and not _has_byte(block, 92) and not _has_less(block, 0x20):
+                if out != NULL:
+                    memcpy(out + written[0], &block, 8)
+                    written[0] += 8
+                at += 8
+                continue
+        byte = data[at]
+        if byte == 34:
+            return at + 1
+        if byte < 0x20:
+            return -1
+        if byte < 0x80 and byte != 92:
+            if out != NULL:
+                out[written[0]] = byte
+                written[0] += 1
+            at += 1
+            continue
+        if byte >= 0x80:
+            length = _utf8_sequence(data, at, size)
+            if length == 0:
+                return -1
+            if out != NULL:
+                memcpy(out + written[0], data + at, length)
+                written[0] += length
+            at += length
+            continue
+        # An escape.
+        escaped[0] = True
+        if at + 1 >= size:
+            return -1
+        byte = data[at + 1]
+        at += 2
+        if byte == 117:  # \uXXXX
+            if at + 4 > size:
+                return -1
+            code = 0
+            for k in range(4):
+                digit = _hex(data[at + k])
+                if digit < 0:
+                    return -1
+                code = code * 16 + <uint64_t>digit
+            at += 4
+            if 0xDC00 <= code <= 0xDFFF:
+                return -1
+            if 0xD800 <= code <= 0xDBFF:
+                if at + 6 > size or data[at] != 92 or data[at + 1] != 117:
+                    return -1
+                low = 0
+                for k in range(4):
+                    digit = _hex(data[at + 2 + k])
+                    if digit < 0:
+                        return -1
+                    low = low * 16 + <uint64_t>digit
+                if not (0xDC00 <= low <= 0xDFFF):
+                    return -1
+                at += 6
+                code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
+            if code == 10:
+                code = 32
+            if out != NULL:
+                written[0] = _put_code(out, written[0], code)
+            continue
+        if byte == 110:
+            byte = 32  # \n: a line break inside a paragraph reads as a space
+        elif byte == 116:
+            byte = 9
+        elif byte == 114:
+            byte = 13
+        elif byte == 98:
+            byte = 8
+        elif byte == 102:
+            byte = 12
+        elif byte != 34 and byte != 92 and byte != 47:
+            return -1
+        if out != NULL:
+            out[written[0]] = byte
+            written[0] += 1
+    return -1
+
+
+cdef Py_ssize_t _number(const uint8_t* data, Py_ssize_t at, Py_ssize_t size) noexcept nogil:
+    """The position after a JSON number at ``at`` (strict grammar), or -1."""
+    if at < size and data[at] == 45:
+        at += 1
+    if at >= size:
+        return -1
+    if data[at] == 48:
+        at += 1
+    elif 49 <= data[at] <= 57:
+        while at < size and 48 <= data[at] <= 57:
+            at += 1
+    else:
+        return -1
+    if at < size and data[at] == 46:
+        at += 1
+        if at >= size or not (48 <= data[at] <= 57):
+            return -1
+        while at < size and 48 <= data[at] <= 57:
+            at += 1
+    if at < size and (data[at] == 101 or data[at] == 69):
+        at += 1
+        if at < size and (data[at] == 43 or data[at] == 45):
+            at += 1
+        if at >= size or not (48 <= data[at] <= 57):
+            return -1
+        while at < size and 48 <= data[at] <= 57:
+            at += 1
+    return at
+
+
+cdef Py_ssize_t _scalar(const uint8_t* data, Py_ssize_t at, Py_ssize_t size) noexcept nogil:
+    """The position after a number, string, true, false or null at ``at``, or -1 (arrays,
+    objects and anything else: the caller's record is then read by Python)."""
+    cdef Py_ssize_t ignored = 0
+    cdef bint escaped = False
+    if at >= size:
+        return -1
+    if data[at] == 34:
+        return _string(data, at, size, NULL, &ignored, &escaped)
+    if data[at] == 116 and at + 4 <= size and data[at + 1] == 114 and data[at + 2] == 117 \
+            and data[at + 3] == 101:
+        return at + 4
+    if data[at] == 102 and at + 5 <= size and data[at + 1] == 97 and data[at + 2] == 108 \
+            and data[at + 3] == 115 and data[at + 4] == 101:
+        return at + 5
+    if data[at] == 110 and at + 4 <= size and data[at + 1] == 117 and data[at + 2] == 108 \
+            and data[at + 3] == 108:
+        return at + 4
+    return _number(data, at, size)
+
+
+cdef inline bint _is_key(const uint8_t* data, Py_ssize_t start, Py_ssize_t end,
+                         const char* name, Py_ssize_t length) noexcept nogil:
+    """Is the unescaped key ``data[start + 1:end - 1]`` (quotes at start and end - 1) ``name``?"""
+    cdef Py_ssize_t k
+    if end - start - 2 != length:
+        return False
+    for k in range(length):
+        if data[start + 1 + k] != <uint8_t>name[k]:
+            return False
+    return True
+
+
+cdef Py_ssize_t _record(const uint8_t* data, Py_ssize_t size, uint8_t* out, Py_ssize_t* written,
+                        Py_ssize_t* id_start, Py_ssize_t* id_end, int64_t* paragraphs,
+                        int64_t* emitted) noexcept nogil:
+    """One JSON Lines record ``{"id": "...", "paragraphs": ["...", ...], <scalars>}`` (keys in
+    any order): its paragraphs' UTF-8 appended to ``out``, each after a line break but the
+    first of all (``emitted``: paragraphs written so far); the id's span. Returns 1, or 0 when the record is not of this simple form
+    (then ``out`` is left as it was and Python reads the record)."""
+    cdef Py_ssize_t at, key_start, key_end, start = written[0]
+    cdef bint escaped = False, has_id = False, has_paragraphs = False
+    cdef Py_ssize_t ignored = 0
+    paragraphs[0] = 0
+    at = _skip_space(data, 0, size)
+    if at >= size or data[at] != 123:
+        return 0
+    at = _skip_space(data, at + 1, size)
+    if at < size and data[at] == 125:
+        return 0
+    while True:
+        if at >= size or data[at] != 34:
+            written[0] = start
+            return 0
+        key_start = at
+        escaped = False
+        key_end = _string(data, at, size, NULL, &ignored, &escaped)
+        if key_end < 0 or escaped:
+            written[0] = start
+            return 0
+        at = _skip_space(data, key_end, size)
+        if at >= size or data[at] != 58:
+            written[0] = start
+            return 0
+        at = _skip_space(data, at + 1, size)
+        if _is_key(data, key_start, key_end, "id", 2):
+            if has_id or at >= size or data[at] != 34:
+                written[0] = start
+                return 0
+            escaped = False
+            id_start[0] = at + 1
+            at = _string(data, at, size, NULL, &ignored, &escaped)
+            if at < 0 or escaped:
+                written[0] = start
+                return 0
+            id_end[0] = at - 1
+            has_id = True
+        elif _is_key(data, key_start, key_end, "paragraphs", 10):
+            if has_paragraphs or at >= size or data[at] != 91:
+                written[0] = start
+                return 0
+            has_paragraphs = True
+            at = _skip_space(data, at + 1, size)
+            if at < size and data[at] == 93:
+                at += 1
+            else:
+                while True:
+                    if at >= size or data[at] != 34:
+                        written[0] = start
+                        return 0
+                    if emitted[0] > 0:
+                        out[written[0]] = 10
+                        written[0] += 1
+                    at = _string(data, at, size, out, written, &escaped)
+                    if at < 0:
+                        written[0] = start
+                        return 0
+                    paragraphs[0] += 1
+                    emitted[0] += 1
+                    at = _skip_space(data, at, size)
+                    if at < size and data[at] == 44:
+                        at = _skip_space(data, at + 1, size)
+                        continue
+                    if at < size and data[at] == 93:
+                        at += 1
+                        break
+                    written[0] = start
+                    return 0
+        else:
+            at = _scalar(data, at, size)
+            if at < 0:
+                written[0] = start
+                return 0
+        at = _skip_space(data, at, size)
+        if at < size and data[at] == 44:
+            at = _skip_space(data, at + 1, size)
+            continue
+        if at < size and data[at] == 125:
+            at = _skip_space(data, at + 1, size)
+            break
+        written[0] = start
+        return 0
+    if at != size or not has_id or not has_paragraphs:
+        written[0] = start
+        return 0
+    return 1
+
+
+def encoded_records(list lines):
+    """``_encoded(joined lines, their bounds)``: see ``_encoded``."""
+    cdef bytes data = b"".join(lines)
+    bounds_array = np.zeros((len(lines), 2), dtype=np.int64)
+    cdef int64_t[:, ::1] bounds = bounds_array
+    cdef Py_ssize_t k, at = 0
+    cdef bytes line
+    for k in range(len(lines)):
+        line = lines[k]
+        bounds[k, 0] = at
+        at += len(line)
+        bounds[k, 1] = at
+    return _encoded(data, bounds_array)
+
+
+cdef inline bint _blank(const uint8_t* data, Py_ssize_t start, Py_ssize_t end) noexcept nogil:
+    """Is ``data[start:end]`` only ASCII whitespace (``bytes.isspace``, or empty)?"""
+    cdef Py_ssize_t at
+    cdef uint8_t byte
+    for at in range(start, end):
+        byte = data[at]
+        if not (byte == 32 or 9 <= byte <= 13):
+            return False
+    return True
+
+
+def encoded_block(const uint8_t[::1] buffer, Py_ssize_t start, Py_ssize_t wanted, bint final):
+    """Up to ``wanted`` records of the JSON Lines in ``buffer`` from ``start`` (a line start):
+    ``(count, end, lines, bounds, numbers, encoded)``.
+
+    Blank lines are skipped; a line without its line break ends the scan unless ``final``.
+    ``count``: records found; ``end``: where the next line starts; ``lines``: lines passed
+    (blank ones too); ``bounds``: each record's ``(start, end)`` in ``buffer``, line break
+    included; ``numbers``: each record's line number counted from ``start`` (1 for the first
+    line); ``encoded``: ``_encoded`` of the records, None when one of them needs Python (or
+    there is none). Reading the file in large blocks and finding the lines here saves the
+    per-line ``readline`` and bytes object (~3 us a 5.8 KB page)."""
+    cdef Py_ssize_t size = buffer.shape[0], at = start, end, count = 0, lines = 0
+    cdef const uint8_t* data = &buffer[0] if size else NULL
+    cdef const uint8_t* found
+    bounds_array = np.zeros((max(wanted, 0), 2), dtype=np.int64)
+    numbers_array = np.zeros(max(wanted, 0), dtype=np.int64)
+    cdef int64_t[:, ::1] bounds = bounds_array
+    cdef int64_t[::1] numbers = numbers_array
+    with nogil:
+        while count < wanted and at < size:
+            found = <const uint8_t*>memchr(data + at, 10, size - at)
+            if found == NULL:
+                if not final:
+                    break
+                end = size
+            else:
+                end = found - data + 1
+            lines += 1
+            if not _blank(data, at, end):
+                bounds[count, 0] = at
+                bounds[count, 1] = end
+                numbers[count] = lines
+                count += 1
+            at = end
+    bounds_array = bounds_array[:count]
+    encoded = _encoded(buffer, bounds_array) if count else None
+    return count, at, lines, bounds_array, numbers_array[:count], encoded
+
+
+cdef _encoded(const uint8_t[::1] buffer, int64_t[:, ::1] bounds):
+    """``(ids, joined, paragraphs, spans, unspaced)`` of the JSON Lines records at ``bounds``
+    in ``buffer``, of the simple form ``{"id": str, "paragraphs": [str, ...]}`` plus scalar
+    fields (twin: ``json.loads``, ``str`` of the paragraphs and ``tokens.encode_bodies``,
+    without the unspaced-script step, which the caller checks): ``joined`` is the UTF-8 of
+    every paragraph of every body with paragraphs, joined by line breaks (a line break inside a
+    paragraph read as a space); ``spans``: each body's ``(start, end)`` in ``joined`` (empty
+    for a body without paragraphs); ``unspaced``: per body, does it hold a lead byte of a script
+    written without spaces. None when a record is not of that form or not read exactly as
+    ``json.loads`` would: the caller then reads the lines with Python."""
+    cdef Py_ssize_t count = bounds.shape[0], k, written = 0, id_start = 0, id_end = 0
+    cdef Py_ssize_t total = 0, line_start, line_size
+    cdef int64_t paragraph_count = 0, emitted = 0
+    cdef const uint8_t* data = &buffer[0] if buffer.shape[0] else NULL
+    for k in range(count):
+        total += bounds[k, 1] - bounds[k, 0] + 1
+    out_array = np.empty(total + 1, dtype=np.uint8)
+    paragraphs_array = np.empty(count, dtype=np.int64)
+    spans_array = np.zeros((count, 2), dtype=np.int64)
+    cdef uint8_t[::1] out = out_array
+    cdef int64_t[::1] paragraphs = paragraphs_array
+    cdef int64_t[:, ::1] spans = spans_array
+    ids = []
+    for k in range(count):
+        line_start = bounds[k, 0]
+        line_size = bounds[k, 1] - line_start
+        spans[k, 0] = written + (1 if emitted > 0 else 0)
+        if not _record(data + line_start, line_size, &out[0], &written, &id_start, &id_end,
+                       &paragraph_count, &emitted):
+            return None
+        paragraphs[k] = paragraph_count
+        spans[k, 1] = written
+        ids.append(
+            bytes(buffer[line_start + id_start:line_start + id_end]).decode("utf-8")
+        )
+    # Does a body hold a lead byte of a script written without spaces
+    # (``tokens._NOT_NO_SPACE_LEAD``)? Only those the caller need look at for such characters.
+    unspaced_array = np.zeros(count, dtype=np.bool_)
+    cdef uint8_t[::1] unspaced = unspaced_array.view(np.uint8)
+    cdef Py_ssize_t at, stop
+    cdef uint8_t byte
+    cdef uint64_t block
+    with nogil:
+        for k in range(count):
+            at = spans[k, 0]
+            stop = spans[k, 1]
+            while at < stop:
+                if at + 8 <= stop:
+                    memcpy(&block, &out[at], 8)
+                    if (block & 0x8080808080808080ULL) == 0:  # eight ASCII bytes
+                        at += 8
+                        continue
+                byte = out[at]
+                if byte == 0xE0 or byte == 0xEF or 0xE3 <= byte <= 0xED:
+                    unspaced[k] = True
+                    break
+                at += 1
+    return ids, out_array[:written].tobytes(), paragraphs_array, spans_array, unspaced_array
+
+
+def whole_text_counts(const uint64_t[::1] grams, const int64_t[::1] gram_owner,
+                      const uint64_t[::1] words, const int64_t[::1] paragraph_lengths,
+                      const int64_t[::1] paragraph_page, const int64_t[::1] members,
+                      const int64_t[::1] member_start, const uint64_t[::1] page_bit, int width,
+                      int size):
+    """``component_counts`` when every paragraph is running text and every page has at least
+    ``size`` words (the default settings; twin: ``blockverify._counts_whole_text``): a
+    paragraph's own shingles are then the set's occurrences that start and end in it, so each
+    value is looked up once, not once for the set and once for the paragraph. A paragraph of
+    1 to ``size - 1`` words has one shingle of its own (``reader.segment_grams``), looked up
+    separately."""
+    cdef Py_ssize_t pages = page_bit.shape[0]
+    cdef Py_ssize_t paragraph_count = paragraph_page.shape[0]
+    cdef Py_ssize_t components = member_start.shape[0] - 1
+    shared_array = np.zeros((pages, width), dtype=np.int64)
+    hits_array = np.zeros((paragraph_count, width), dtype=np.int64)
+    sizes_array = np.zeros(paragraph_count, dtype=np.int64)
+    gram_start_array = np.zeros(pages + 1, dtype=np.int64)
+    paragraph_first_array = np.zeros(pages + 1, dtype=np.int64)
+    word_start_array = np.zeros(pages + 1, dtype=np.int64)
+    cdef int64_t[:, ::1] shared = shared_array
+    cdef int64_t[:, ::1] hits = hits_array
+    cdef int64_t[::1] sizes = sizes_array
+    cdef int64_t[::1] gram_start = gram_start_array
+    cdef int64_t[::1] paragraph_first = paragraph_first_array
+    cdef int64_t[::1] word_start = word_start_array
+    cdef Py_ssize_t k, c, m, page, paragraph, largest = 0, entries, capacity, offset
+    cdef int64_t paragraph_end, length
+    for k in range(grams.shape[0]):
+        gram_start[gram_owner[k] + 1] += 1
+    for k in range(paragraph_count):
+        paragraph_first[paragraph_page[k] + 1] += 1
+        word_start[paragraph_page[k] + 1] += paragraph_lengths[k]
+    for k in range(pages):
+        gram_start[k + 1] += gram_start[k]
+        paragraph_first[k + 1] += paragraph_first[k]
+        word_start[k + 1] += word_start[k]
+    # Each component probes a table of its own size (see ``component_counts``).
+    masks_array = np.empty(max(components, 1), dtype=np.int64)
+    cdef int64_t[::1] masks = masks_array
+    for c in range(components):
+        entries = 0
+        for m in range(member_start[c], member_start[c + 1]):
+            page = members[m]
+            entries += gram_start[page + 1] - gram_start[page]
+            entries += paragraph_first[page + 1] - paragraph_first[page]
+        if entries > largest:
+            largest = entries
+        capacity = 16
+        while capacity < 2 * entries:
+            capacity *= 2
+        masks[c] = capacity - 1
+    capacity = 16
+    while capacity < 2 * largest:
+        capacity *= 2
+    keys_array = np.empty(capacity, dtype=np.uint64)
+    in_set_array = np.empty(capacity, dtype=np.uint64)
+    held_array = np.empty(capacity, dtype=np.uint64)
+    generation_array = np.full(capacity, -1, dtype=np.int64)
+    page_seen_array = np.empty(capacity, dtype=np.int64)
+    paragraph_seen_array = np.empty(capacity, dtype=np.int64)
+    set_slot_array = np.empty(grams.shape[0] + 1, dtype=np.int64)
+    inner_of_array = np.empty(grams.shape[0] + 1, dtype=np.int64)
+    short_slot_array = np.full(paragraph_count + 1, -1, dtype=np.int64)
+    cdef uint64_t[::1] keys = keys_array
+    cdef uint64_t[::1] in_set = in_set_array
+    cdef uint64_t[::1] held = held_array
+    cdef int64_t[::1] generation = generation_array
+    cdef int64_t[::1] page_seen = page_seen_array
+    cdef int64_t[::1] paragraph_seen = paragraph_seen_array
+    cdef int64_t[::1] set_slot = set_slot_array
+    cdef int64_t[::1] inner_of = inner_of_array
+    cdef int64_t[::1] short_slot = short_slot_array
+    cdef Py_ssize_t slot, word, current
+    cdef uint64_t bit, found, polynomial
+    cdef bint fresh = False
+    cdef _Lanes page_lanes, paragraph_lanes
+    cdef int nibbles
+    _lanes_clear(&page_lanes)
+    _lanes_clear(&paragraph_lanes)
+    with nogil:
+        for c in range(components):
+            # Pass 1: slots, and the bits of the pages holding each value in their set and
+            # (occurrences inside one paragraph, short paragraphs' own shingles) in a paragraph.
+            for m in range(member_start[c], member_start[c + 1]):
+                page = members[m]
+                bit = page_bit[page]
+                paragraph = paragraph_first[page]
+                paragraph_end = word_start[page] + paragraph_lengths[paragraph]
+                for k in range(gram_start[page], gram_start[page + 1]):
+                    # The occurrence's first word, and the paragraph holding it.
+                    word = word_start[page] + (k - gram_start[page])
+                    while word >= paragraph_end:
+                        paragraph += 1
+                        paragraph_end += paragraph_lengths[paragraph]
+                    slot = _slot(&keys[0], &generation[0], masks[c], grams[k], c, &fresh)
+                    if fresh:
+                        in_set[slot] = 0
+                        held[slot] = 0
+                        page_seen[slot] = -1
+                        paragraph_seen[slot] = -1
+                    in_set[slot] |= bit
+                    set_slot[k] = slot
+                    if word + size <= paragraph_end:
+                        held[slot] |= bit
+                        inner_of[k] = paragraph
+                    else:
+                        inner_of[k] = -1
+                word = word_start[page]
+                for paragraph in range(paragraph_first[page], paragraph_first[page + 1]):
+                    length = paragraph_lengths[paragraph]
+                    if 0 < length < size:
+                        polynomial = words[word]
+                        for offset in range(1, length):
+                            polynomial = polynomial * _BASE + words[word + offset]
+                        slot = _slot(&keys[0], &generation[0], masks[c],
+                                     _mix64(polynomial + <uint64_t>length), c, &fresh)
+                        if fresh:
+                            in_set[slot] = 0
+                            held[slot] = 0
+                            page_seen[slot] = -1
+                            paragraph_seen[slot] = -1
+                        held[slot] |= bit
+                        short_slot[paragraph] = slot
+                    word += length
+            # Pass 2: each page's (paragraph's) distinct values add their holders' bits, four
+            # bits at a time into 16-bit lanes (``_Lanes``), flushed into the counts.
+            nibbles = (member_start[c + 1] - member_start[c] + 3) // 4
+            if nibbles > 16:
+                nibbles = 0  # a component too large: no bits (``page_bit`` 0)
+            for m in range(member_start[c], member_start[c + 1]):
+                page = members[m]
+                bit = page_bit[page]
+                page_lanes.nibbles = nibbles
+                paragraph_lanes.nibbles = nibbles
+                current = -1
+                for k in range(gram_start[page], gram_start[page + 1]):
+                    slot = set_slot[k]
+                    if page_seen[slot] != page:
+                        page_seen[slot] = page
+                        _lanes_add(&page_lanes, in_set[slot], &shared[page, 0], width)
+                    paragraph = inner_of[k]
+                    if paragraph >= 0 and paragraph_seen[slot] != paragraph:
+                        if paragraph != current:
+                            if current >= 0:
+                                _lanes_flush(&paragraph_lanes, &hits[current, 0], width)
+                            current = paragraph
+                        paragraph_seen[slot] = paragraph
+                        sizes[paragraph] += 1
+                        found = in_set[slot]
+                        if found & bit:
+                            _lanes_add(&paragraph_lanes, found & held[slot], &hits[paragraph, 0],
+                                       width)
+                _lanes_flush(&page_lanes, &shared[page, 0], width)
+                if current >= 0:
+                    _lanes_flush(&paragraph_lanes, &hits[current, 0], width)
+                for paragraph in range(paragraph_first[page], paragraph_first[page + 1]):
+                    slot = short_slot[paragraph]
+                    if slot >= 0 and paragraph_seen[slot] != paragraph:
+                        paragraph_seen[slot] = paragraph
+                        sizes[paragraph] += 1
+                        found = in_set[slot]
+                        if found & bit:
+                            _add_bits(&hits[paragraph, 0], found & held[slot])
+    return shared_array, hits_array, sizes_array

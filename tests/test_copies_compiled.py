@@ -1,0 +1,354 @@
+"""The compiled copies kernels (``copies/_kernels.pyx``) against their numpy twins.
+
+Every kernel must give IDENTICAL arrays to the twin that runs when the extension is missing
+(``compiled.KERNELS`` None): on real pages (the seed pages, the ECB+ fixture, the Zyte text
+fixtures, with a copy family made from them) and on random input (hypothesis).
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from functools import partial
+from pathlib import Path
+from typing import TypeVar
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from newsfold.backends import local
+from newsfold.backends.local import copies_from_jsonl, page_paragraphs
+from newsfold.copies import CopyOptions, compiled, find_copies
+from newsfold.copies.blockverify import _whole_text, block_counts
+from newsfold.copies.fingerprint import fingerprint_chunk
+from newsfold.copies.reader import Chunk, EncodedBodies, read_chunk, segment_grams
+from newsfold.copies.stage import SpilledWords, _candidate_pairs
+from newsfold.copies.tokens import encode_bodies
+from newsfold.errors import InputError
+
+FIXTURES = Path(__file__).parent / "fixtures"
+KERNELS = compiled.KERNELS
+T = TypeVar("T")
+
+pytestmark = pytest.mark.skipif(KERNELS is None, reason="compiled kernels not built")
+
+
+def test_compiled_kernels_import() -> None:
+    # CI machines have a C compiler: the extension must be built and used.
+    assert compiled.compiled()
+
+
+@contextmanager
+def twin() -> Iterator[None]:
+    """Run the numpy twins inside the block."""
+    compiled.KERNELS = None
+    try:
+        yield
+    finally:
+        compiled.KERNELS = KERNELS
+
+
+def both(function: Callable[[], T]) -> tuple[T, T]:
+    """``function()`` with the compiled kernels, then with the twins."""
+    fast = function()
+    with twin():
+        slow = function()
+    return fast, slow
+
+
+def real_bodies() -> list[list[str]]:
+    bodies = [page_paragraphs(p.read_text()) for p in sorted((FIXTURES / "seeds").glob("*.txt"))]
+    bodies += [
+        page_paragraphs(p.read_text()) for p in sorted((FIXTURES / "clean" / "zyte").glob("*.txt"))
+    ]
+    with (FIXTURES / "copies" / "ecbplus_topic35.jsonl").open(encoding="utf-8") as handle:
+        bodies += [page_paragraphs(json.loads(line)["text"]) for line in handle]
+    # Copies: cut, re-headlined and with an inserted line, so the block has real pairs.
+    copies = []
+    for body in bodies[:12]:
+        copies.append(body[: max(1, len(body) * 2 // 3)])
+        copies.append(["A new headline \u2014 \u201cquoted\u201d", *body, "ADVERTISEMENT"])
+    return bodies + copies + [[], [""], ["one"], ["line\nbreak inside", "Caf\u00c9 \u4e2d\u6587"]]
+
+
+def assert_same_arrays(fast: object, slow: object, names: tuple[str, ...]) -> None:
+    for name in names:
+        a, b = getattr(fast, name), getattr(slow, name)
+        assert a.dtype == b.dtype, name
+        assert np.array_equal(a, b), name
+
+
+CHUNK_FIELDS = (
+    "words",
+    "paragraph_lengths",
+    "paragraphs",
+    "text",
+    "grams",
+    "gram_owner",
+    "paragraph_digests",
+    "digests",
+)
+
+
+@pytest.mark.parametrize("text_words", [0, 8])
+def test_read_and_fingerprint_match_the_twin_on_real_pages(text_words: int) -> None:
+    bodies = real_bodies()
+    options = CopyOptions(text_paragraph_words=text_words)
+    fast, slow = both(lambda: read_chunk(bodies, 5, text_words))
+    assert_same_arrays(fast, slow, CHUNK_FIELDS)
+    prints = both(lambda: fingerprint_chunk(read_chunk(bodies, 5, text_words), options))
+    assert_same_arrays(*prints, ("signatures", "keys", "key_owner", "too_short", "digests"))
+
+
+@pytest.mark.parametrize(("text_words", "long_only"), [(0, False), (8, False), (0, True)])
+def test_block_counts_and_copies_match_the_twin_on_real_pages(
+    text_words: int, long_only: bool
+) -> None:
+    bodies = real_bodies()
+    if long_only:
+        # Every body a shingle long: the whole-text kernel (short paragraphs stay in).
+        bodies = [body for body in bodies if len(" ".join(body).split()) >= 8]
+        assert any(0 < len(p.split()) < 5 for body in bodies for p in body)
+    chunk = read_chunk(bodies, 5, text_words)
+    paragraph_page = np.repeat(np.arange(chunk.count), chunk.paragraphs)
+    assert _whole_text(chunk, paragraph_page) == long_only
+    count = len(bodies)
+    pairs = np.array([(i, j) for i in range(count) for j in range(i + 1, count)], dtype=np.int64)
+    # All pairs of a few pages (one component), and a sparse graph of small components.
+    for block in (pairs[:20], pairs[(pairs[:, 1] - pairs[:, 0]) % 7 == 1]):
+        fast, slow = both(partial(block_counts, chunk, block))
+        assert_same_arrays(
+            fast, slow, ("handled", "bit", "set_sizes", "shared", "paragraph_sizes", "hits")
+        )
+    docs = [(f"doc{k:03d}", body) for k, body in enumerate(bodies)]
+    options = CopyOptions(text_paragraph_words=text_words)
+    fast_result, slow_result = both(lambda: find_copies(docs, options, explained=False))
+    assert fast_result == slow_result
+    assert len(fast_result.pairs) >= 12
+
+
+def test_copies_from_jsonl_matches_the_twin(tmp_path: Path) -> None:
+    path = tmp_path / "pages.jsonl"
+    with path.open("w", encoding="utf-8") as handle:
+        for k, body in enumerate(real_bodies()):
+            record = {"id": f"p{k}", "paragraphs": body, "family": k % 5}
+            handle.write(json.dumps(record, ensure_ascii=k % 2 == 0) + "\n")
+        handle.write("\n")
+        handle.write(json.dumps({"id": "text-only", "text": "Some text\n\nin two blocks."}) + "\n")
+    fast, slow = both(lambda: copies_from_jsonl(path, explained=False))
+    assert fast == slow
+    assert len(fast.pairs) >= 12
+
+
+words_alphabet = st.sampled_from(
+    [
+        "a",
+        "Z",
+        "x",
+        "7",
+        "_",
+        " ",
+        "  ",
+        "'",
+        "-",
+        "`",
+        ".",
+        "!",
+        '"',
+        ")",
+        "*",
+        "\t",
+        "\r",
+        "\n",
+        "\u2019",
+        "\u201c",
+        "\u2014",
+        "\u00a0",
+        "\u200b",
+        "\u2026",
+        "\u00c9",
+        "\u00e9",
+        "\u00d7",
+        "\u0416",
+        "\U0001f600",
+        "\u4e2d",
+        "\u0e01",
+    ]
+)
+paragraph = st.lists(words_alphabet, max_size=40).map("".join)
+body = st.lists(paragraph, max_size=6)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(body, max_size=8), st.sampled_from([0, 3]), st.sampled_from([2, 5]))
+def test_read_chunk_matches_the_twin_on_random_text(
+    bodies: list[list[str]], text_words: int, size: int
+) -> None:
+    fast, slow = both(lambda: read_chunk(bodies, size, text_words))
+    assert_same_arrays(fast, slow, CHUNK_FIELDS)
+    options = CopyOptions(shingle_size=size, num_perm=16, bands=8, min_shingles=1)
+    prints = both(lambda: fingerprint_chunk(read_chunk(bodies, size, text_words), options))
+    assert_same_arrays(*prints, ("signatures", "keys", "key_owner", "too_short"))
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(st.integers(0, 2**64 - 1), max_size=60),
+    st.lists(st.integers(0, 6), max_size=12),
+    st.integers(1, 6),
+)
+def test_segment_grams_match_the_twin(values: list[int], lengths: list[int], size: int) -> None:
+    hashes = np.array(values, dtype=np.uint64)
+    segments = np.array(lengths, dtype=np.int64)
+    # The segments cover the hashes exactly, as callers give them.
+    total = int(segments.sum())
+    hashes = np.resize(hashes, total) if len(hashes) else np.zeros(total, dtype=np.uint64)
+    fast, slow = both(lambda: segment_grams(hashes, segments, size))
+    for a, b in zip(fast, slow, strict=True):
+        assert a.dtype == b.dtype and np.array_equal(a, b)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.integers(0, 400), st.integers(1, 40), st.integers(2, 60), st.integers(0, 2**32))
+def test_candidate_pairs_match_the_twin(keys: int, distinct: int, pages: int, seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    # Few distinct keys, so that runs of equal keys (and repeated owners) are common.
+    values = rng.integers(0, 2**63, distinct, dtype=np.uint64)[rng.integers(0, distinct, keys)]
+    owner = rng.integers(0, pages, keys).astype(np.int64)
+    rank = rng.permutation(pages).astype(np.int64)
+    keep = rng.random(pages) < 0.8
+    fast, slow = both(lambda: _candidate_pairs(values, owner, rank, keep))
+    assert fast.dtype == slow.dtype and np.array_equal(fast, slow)
+
+
+def python_part(lines: list[bytes]) -> tuple[list[str], bytes | None, list[int]]:
+    records = [json.loads(line) for line in lines]
+    bodies = [[str(p) for p in record["paragraphs"]] for record in records]
+    return [r["id"] for r in records], encode_bodies(bodies), [len(b) for b in bodies]
+
+
+record = st.fixed_dictionaries(
+    {"id": st.text(max_size=8), "paragraphs": st.lists(paragraph, max_size=5)},
+    optional={"family": st.integers(-5, 5) | st.floats(allow_nan=False) | st.none()},
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(record, min_size=1, max_size=6), st.booleans())
+def test_compiled_json_reader_matches_json(records: list[dict[str, object]], ascii: bool) -> None:
+    lines = [json.dumps(r, ensure_ascii=ascii).encode("utf-8") + b"\n" for r in records]
+    read = local._read_part(lines, list(range(len(lines))), Path("x"), json.loads)
+    if any("\ud800" <= c <= "\udfff" for r in records for c in str(r)):
+        return  # lone surrogates: Python's path raises, as before
+    ids, joined, paragraphs = python_part(lines)
+    if isinstance(read, EncodedBodies):
+        assert (read.ids, read.joined, read.paragraphs.tolist()) == (ids, joined, paragraphs)
+    else:
+        assert [doc_id for doc_id, _ in read] == ids
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        b'{"id": "a", "paragraphs": ["x"]} trailing',
+        b'{"id": "a", "paragraphs": ["\\ud800"]}',
+        b'{"id": "a", "paragraphs": [1, "x"]}',
+        b'{"id": "a", "paragraphs": ["x"], "meta": {"k": 1}}',
+        b'{"id": "a", "id": "b", "paragraphs": ["x"]}',
+        b'{"id": "a", "paragraphs": ["tab\tinside"]}',
+        b'{"id": "a", "paragraphs": ["bad \xff byte"]}',
+        b'{"id": "a", "paragraphs": ["x"], "n": 01}',
+        b'{"id": "a", "text": "no paragraphs"}',
+        b'["not", "an", "object"]',
+    ],
+)
+def test_compiled_json_reader_leaves_other_records_to_python(line: bytes) -> None:
+    assert KERNELS is not None
+    assert KERNELS.encoded_records([line]) is None
+
+
+@pytest.mark.parametrize("compiled_kernels", [True, False])
+def test_spilled_pages_rebuild_the_chunk_read(compiled_kernels: bool) -> None:
+    bodies = real_bodies()
+
+    def rebuilt() -> tuple[Chunk, Chunk]:
+        rows = [3, 0, len(bodies) - 1, 7, 5]
+        with tempfile.TemporaryFile() as handle:
+            spilled = SpilledWords(handle)
+            for start in range(0, len(bodies), 16):
+                spilled.add(read_chunk(bodies[start : start + 16], 5, 0))
+            spilled.seal()
+            return spilled.chunk(rows, 5), read_chunk([bodies[k] for k in rows], 5, 0)
+
+    if compiled_kernels:
+        again, read = rebuilt()
+    else:
+        with twin():
+            again, read = rebuilt()
+    assert_same_arrays(again, read, CHUNK_FIELDS)
+
+
+@pytest.mark.parametrize("offset", [0, 1, 55, 60, 61, 62, 63, 64, 65, 126, 127, 128])
+def test_words_across_64_byte_blocks(offset: int) -> None:
+    # The compiled tokeniser classifies 64 bytes at a time: words, joiners ("it's", "well-
+    # known", "'quoted'", "a--b") and line ends that straddle a block boundary.
+    lead = "x" * offset
+    bodies = [
+        [lead + " it's well-known 'quoted' a--b -c d- \u201cCurly\u201d done.", lead + "\u2019s"],
+        [lead + "-", "\u00c9t\u00e9 " + lead + "'"],
+    ]
+    fast, slow = both(lambda: read_chunk(bodies, 2, 3))
+    assert_same_arrays(fast, slow, CHUNK_FIELDS)
+
+
+def test_block_counts_of_pages_longer_than_a_lane() -> None:
+    # Over 65,535 distinct shingles on a page: the compiled counts flush their 16-bit lanes.
+    long_page = [
+        " ".join(f"w{k}" for k in range(start, start + 1000)) for start in range(0, 70_000, 1000)
+    ]
+    bodies = [long_page, long_page[:50], long_page[20:]]
+    chunk = read_chunk(bodies, 5, 0)
+    block = np.array([[0, 1], [0, 2], [1, 2]], dtype=np.int64)
+    fast, slow = both(partial(block_counts, chunk, block))
+    assert int(fast.set_sizes[0]) > 65_535
+    assert_same_arrays(
+        fast, slow, ("handled", "bit", "set_sizes", "shared", "paragraph_sizes", "hits")
+    )
+
+
+@pytest.mark.parametrize("limit", [None, 1, 4, 9])
+def test_block_reader_gives_the_line_reader_results(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, limit: int | None
+) -> None:
+    # Tiny reads and chunks: lines cross read boundaries, chunks end mid-buffer.
+    monkeypatch.setattr(local, "READ_BYTES", 700)
+    monkeypatch.setattr(local, "CHUNK_BODIES", 3)
+    bodies = real_bodies()[:14]
+    path = tmp_path / "pages.jsonl"
+    lines = [json.dumps({"id": f"p{k}", "paragraphs": body}) for k, body in enumerate(bodies)]
+    lines[5] = json.dumps({"id": "p5", "text": "\n\n".join(bodies[5])})  # read by Python
+    text = "\n".join(lines[:4]) + "\n\n   \n" + "\n".join(lines[4:])  # blank lines, no final \n
+    path.write_text(text, encoding="utf-8")
+    fast, slow = both(lambda: copies_from_jsonl(path, explained=False, limit=limit))
+    assert fast == slow
+
+
+def test_block_reader_reports_the_line_of_a_bad_record(tmp_path: Path) -> None:
+    path = tmp_path / "pages.jsonl"
+    good = json.dumps({"id": "a", "paragraphs": ["One paragraph of text here."]})
+    path.write_text(good + "\n\n" + json.dumps({"id": 7, "paragraphs": []}) + "\n")
+    messages = []
+    for use_twin in (False, True):
+        with pytest.raises(InputError) as error:
+            if use_twin:
+                with twin():
+                    copies_from_jsonl(path)
+            else:
+                copies_from_jsonl(path)
+        messages.append(str(error.value))
+    assert messages[0] == messages[1]
+    assert f"{path}:3:" in messages[0]
