@@ -14,6 +14,8 @@ from importlib import import_module
 KERNELS: dict[str, str] = {
     "newsfold._text": "word tokens and sentence splitting (text.py, story features)",
     "newsfold.stories._link": "sparse cosine of story features (pair decisions)",
+    "newsfold.clean._lines": "clean text mode: line loop, line features and decisions, run "
+    "search, slug and header matching, credits, word counts",
     "newsfold.copies._kernels": "copy detection: JSONL bodies, tokens, shingles, MinHash, "
     "candidate pairs, verification counts",
 }

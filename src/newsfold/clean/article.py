@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import accumulate
 
+from newsfold.clean import compiled
 from newsfold.clean.lines import (
     BAD,
     GOOD,
@@ -123,14 +125,23 @@ def _single_spaced(text: str) -> str:
     return " ".join(text.split())
 
 
+def _paragraphs_py(paragraphs: list[str], max_chars: int) -> tuple[str, ...]:
+    """The non-blank paragraphs, cut at ``max_chars``, whitespace collapsed (the compiled twin
+    is ``_lines.body_paragraphs``)."""
+    return tuple(_single_spaced(p[:max_chars]) for p in paragraphs if p.strip())
+
+
+_paragraphs: Callable[[list[str], int], tuple[str, ...]] = (
+    compiled.KERNEL.body_paragraphs if compiled.KERNEL is not None else _paragraphs_py
+)
+
+
 def _article(
     parts: _Parts, *, id: str, url: str | None, options: CleanOptions, page: Page | None = None
 ) -> Article:
     # Whitespace is collapsed (no-break and repeated spaces become one space): the body is text
     # to compare and hash, and a page's layout spaces are not part of its words.
-    paragraphs = tuple(
-        _single_spaced(p[: options.max_paragraph_chars]) for p in parts.paragraphs if p.strip()
-    )
+    paragraphs = _paragraphs(parts.paragraphs, options.max_paragraph_chars)
     lang = None
     if options.detect_language:
         lang = detect_language(" ".join(paragraphs[:8]) or parts.title or "")
@@ -260,7 +271,7 @@ def _title_tokens(text: str) -> set[str]:
     return set(_TOKEN.findall(lowered))
 
 
-def _slug_overlaps(lines: list[Line], slug: frozenset[str]) -> dict[int, float]:
+def _slug_overlaps_py(lines: list[Line], slug: frozenset[str]) -> dict[int, float]:
     """Share of the URL slug's words each headline-like line spells, by position (lines
     sharing fewer than two words with the slug, or not headline-like, are left out: 0).
 
@@ -269,7 +280,7 @@ def _slug_overlaps(lines: list[Line], slug: frozenset[str]) -> dict[int, float]:
     candidates are spelt that way all at once, joined by newlines (lower-casing, removing
     quotes and folding accents never make or move a newline: each line comes out as it would
     alone), and each slug word is searched for once in the whole text: only the lines holding
-    two slug words are split into words.
+    two slug words are split into words. (The compiled twin is ``_lines.slug_overlaps``.)
     """
     positions = [
         position
@@ -321,10 +332,28 @@ def _header_anchor(lines: list[Line], slug: frozenset[str]) -> tuple[int, float]
             best, best_overlap = position, overlap
     if best >= 0 and best_overlap >= _SLUG_MATCH:
         return _first_paragraph_under(lines, best), _SLUG_ANCHOR_SHARE
+    position = _first_header_line(lines)
+    if position >= 0:
+        return _first_paragraph_under(lines, position), _ANCHOR_SHARE
+    return -1, _ANCHOR_SHARE
+
+
+def _first_header_line_py(lines: list[Line]) -> int:
+    """Position of the first byline or date line, -1 when none (the compiled twin is
+    ``_lines.first_header_line``)."""
     for position, line in enumerate(lines):
         if _is_header_line(line):
-            return _first_paragraph_under(lines, position), _ANCHOR_SHARE
-    return -1, _ANCHOR_SHARE
+            return position
+    return -1
+
+
+# The compiled twins when the kernel imports (``clean.compiled``): identical answers.
+_slug_overlaps: Callable[[list[Line], frozenset[str]], dict[int, float]] = (
+    compiled.KERNEL.slug_overlaps if compiled.KERNEL is not None else _slug_overlaps_py
+)
+_first_header_line: Callable[[list[Line]], int] = (
+    compiled.KERNEL.first_header_line if compiled.KERNEL is not None else _first_header_line_py
+)
 
 
 def clean_text(
@@ -424,7 +453,7 @@ def _too_little(paragraphs: list[str], min_words: int) -> bool:
     or only a platform's notice (a web archive's crawl description, "Tweet location" help, a
     browser prompt, an error page). Words are counted as the line classifier counts them (two
     CJK characters make a word)."""
-    count = sum(count_words(p) for p in paragraphs)
+    count = sum(map(count_words, paragraphs))
     if count < min_words:
         return True
     if count > _NOTICE_MAX_WORDS:

@@ -17,14 +17,21 @@ Word lists (``vocabulary.py``) are multilingual and only tip the balance; the st
 the weight. Each line's features are read from its first ``max_line_chars`` characters so the
 work per line is bounded, and each distinct line is classified once per page; a line of plain
 words holding no trigger word (most menus) is classified without running a regex.
+
+The line loop and the per-line features run in a compiled twin (``_lines.pyx``, picked by
+``clean.compiled`` when it was built), which gives identical lines; the functions here ending
+in ``_py`` are the pure-Python reading it is tested against, and the one used without a C
+compiler.
 """
 
 from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable
 from typing import NamedTuple
 
+from newsfold.clean import compiled
 from newsfold.clean.metadata import parse_byline, parse_date
 from newsfold.clean.site import line_key
 from newsfold.clean.vocabulary import (
@@ -93,8 +100,9 @@ class Line(NamedTuple):
     item: bool = False  # a list item or a table row (bullet, enumerator, aligned cells)
 
 
-def count_words(head: str) -> int:
-    """Words of a line; in scripts written without spaces, two characters count as one."""
+def count_words_py(head: str) -> int:
+    """Words of a line; in scripts written without spaces, two characters count as one (the
+    compiled twin is ``_lines.count_words``)."""
     spaced = len(head.split())
     if head.isascii():
         return spaced
@@ -241,11 +249,6 @@ _Features = tuple[int, int, bool, bool, bool]
 _MEMO_CHARS = 200
 
 
-@functools.lru_cache(maxsize=1 << 15)
-def _short_features(s: str, max_line_chars: int) -> _Features:
-    return _line_features(s, max_line_chars)
-
-
 def line_kind(text: str, max_line_chars: int) -> int:
     """The class a stripped line gets from its own words (GOOD / SHORT / BAD / STAMP), before
     page structure (repetition, galleries, the site's chrome) corrects it."""
@@ -254,7 +257,9 @@ def line_kind(text: str, max_line_chars: int) -> int:
     return _line_features(text, max_line_chars)[1]
 
 
-def _line_features(s: str, max_line_chars: int) -> _Features:
+def _line_features_py(s: str, max_line_chars: int) -> _Features:
+    """(words, kind, heading, terminal, item) of a stripped line (the compiled twin is
+    ``_lines.line_features``)."""
     head = s if len(s) <= max_line_chars else s[:max_line_chars]
     lowered = head.lower()
     bullet = len(lowered) > 2 and lowered[1] == " " and lowered[0] in BULLET_CHARS
@@ -282,11 +287,11 @@ def _line_features(s: str, max_line_chars: int) -> _Features:
         # sentence end is not prose. Most menus are such lines: no regex runs on them.
         # A non-ASCII first word is checked against the heading patterns: teaser headings
         # in other scripts are matched by pattern, not by word.
-        words = count_words(head)
+        words = count_words_py(head)
         if bullet:
             return words, BAD if words < 8 else SHORT, False, False, True
         return words, SHORT, False, False, False
-    words = count_words(head)
+    words = count_words_py(head)
     terminal = _ends_sentence(head)
     kind, heading = _classify(head, lowered, words, terminal)
     if not terminal and words <= 8 and kind in (BAD, _BULLET_BAD):
@@ -304,8 +309,9 @@ def _line_features(s: str, max_line_chars: int) -> _Features:
 _new_line = tuple.__new__
 
 
-def read_lines(text: str, *, max_lines: int, max_line_chars: int) -> list[Line]:
-    """Non-blank lines of a flat page with their features and class."""
+def _read_lines_py(text: str, *, max_lines: int, max_line_chars: int) -> list[Line]:
+    """Non-blank lines of a flat page with their features and class (the compiled twin is
+    ``_lines.read_lines``)."""
     raw = text.split("\n", max_lines)[:max_lines]
     out: list[Line] = []
     # Pages repeat their menus (header and footer): classify each distinct line once.
@@ -324,9 +330,9 @@ def read_lines(text: str, *, max_lines: int, max_line_chars: int) -> list[Line]:
         features = seen.get(s)
         if features is None:
             features = seen[s] = (
-                _short_features(s, max_line_chars)
+                _short_features_py(s, max_line_chars)
                 if len(s) <= _MEMO_CHARS
-                else _line_features(s, max_line_chars)
+                else _line_features_py(s, max_line_chars)
             )
         kind = features[1]
         if index == previous_index + 1 and s == previous and kind != BAD:
@@ -386,3 +392,19 @@ def demote_repeated(lines: list[Line], repeated: frozenset[int]) -> list[Line]:
                 out = list(lines)
             out[position] = line._replace(kind=BAD)
     return lines if out is None else out
+
+
+# The twin's memo of short lines (see _MEMO_CHARS) and the one in use: the compiled kernel's
+# when it imports (``clean.compiled``), else the twin's. Both hold the same features for the
+# same line; the bench clears ``_short_features`` to time a cold start.
+_short_features_py = functools.lru_cache(maxsize=1 << 15)(_line_features_py)
+if compiled.KERNEL is not None:
+    _line_features: Callable[[str, int], _Features] = compiled.KERNEL.line_features
+    _short_features = functools.lru_cache(maxsize=1 << 15)(_line_features)
+    read_lines: Callable[..., list[Line]] = compiled.KERNEL.read_lines
+    count_words: Callable[[str], int] = compiled.KERNEL.count_words
+else:
+    _line_features = _line_features_py
+    _short_features = _short_features_py
+    read_lines = _read_lines_py
+    count_words = count_words_py

@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from datetime import date
 from urllib.parse import unquote
+
+from newsfold.clean import compiled
 
 # News agencies as they appear in credits. Longer names first so the alternation prefers them.
 _WIRES = (
@@ -149,6 +152,11 @@ _BYLINE = re.compile(
     re.IGNORECASE,
 )
 
+# The first character of every line _BYLINE matches (a byline word's first letter in either
+# case; no other character matches these letters when case is ignored: the extra case
+# equivalences of ``re`` are for i, s, k, Greek and other Cyrillic letters), so that most lines
+# are turned down without running it.
+_BYLINE_FIRST = frozenset("bBvVpPdDaA\u0430\u0410")
 _BYLINE_END = re.compile(
     r"\s+(?:\||\u2013|\u2014|-|\u00b7|\u2022)\s+|,\s|\s(?:on|am|le|el|il|em|published|updated|"
     r"publiziert|veröffentlicht|aktualisiert|publié|publicado|pubblicato)\b|\s\d",
@@ -179,14 +187,22 @@ MONTH_NAMES = frozenset(_MONTHS)
 _MONTH = "(" + "|".join(sorted((re.escape(m) for m in _MONTHS), key=len, reverse=True)) + r")\.?"
 _YEAR = r"((?:19|20)\d\d)"
 _DAY = r"(\d{1,2})(?:st|nd|rd|th|er|\.|\u00ba)?"
-_DATE_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(rf"\b{_YEAR}-(\d\d)-(\d\d)\b"), "ymd"),
-    (re.compile(rf"\b{_YEAR}/(\d{{1,2}})/(\d{{1,2}})\b"), "ymd"),
-    (re.compile(r"\b(\d{4})\u5e74(\d{1,2})\u6708(\d{1,2})\u65e5"), "ymd"),
-    (re.compile(rf"\b{_YEAR}\.\s?(\d{{1,2}})\.\s?(\d{{1,2}})\b"), "ymd"),
-    (re.compile(rf"\b{_DAY}\s+(?:de\s+)?{_MONTH},?\s+(?:de\s+)?{_YEAR}\b", re.IGNORECASE), "dmy"),
-    (re.compile(rf"\b{_MONTH}\s+{_DAY},?\s+{_YEAR}\b", re.IGNORECASE), "mdy"),
-    (re.compile(rf"\b(\d{{1,2}})\.(\d{{1,2}})\.{_YEAR}\b"), "dmy_num"),
+# Each pattern with what no match can do without: a year ("19" or "20", as _YEAR spells it)
+# and a separator. A line lacking them is not searched: a pattern opening with ``\b`` has no
+# literal prefix to skip ahead by, so each search tries every position of the line.
+_DATE_PATTERNS: tuple[tuple[re.Pattern[str], str, bool, str], ...] = (
+    (re.compile(rf"\b{_YEAR}-(\d\d)-(\d\d)\b"), "ymd", True, "-"),
+    (re.compile(rf"\b{_YEAR}/(\d{{1,2}})/(\d{{1,2}})\b"), "ymd", True, "/"),
+    (re.compile(r"\b(\d{4})\u5e74(\d{1,2})\u6708(\d{1,2})\u65e5"), "ymd", False, "\u5e74"),
+    (re.compile(rf"\b{_YEAR}\.\s?(\d{{1,2}})\.\s?(\d{{1,2}})\b"), "ymd", True, "."),
+    (
+        re.compile(rf"\b{_DAY}\s+(?:de\s+)?{_MONTH},?\s+(?:de\s+)?{_YEAR}\b", re.IGNORECASE),
+        "dmy",
+        True,
+        "",
+    ),
+    (re.compile(rf"\b{_MONTH}\s+{_DAY},?\s+{_YEAR}\b", re.IGNORECASE), "mdy", True, ""),
+    (re.compile(rf"\b(\d{{1,2}})\.(\d{{1,2}})\.{_YEAR}\b"), "dmy_num", True, "."),
 )
 _HAS_DIGIT = re.compile(r"\d")
 _URL_DATE = (
@@ -264,8 +280,9 @@ _WIRE_END_CHARS = max(map(len, _WIRE_ENDS))
 _REPORTING_STARTS = ("additional", "reporting", "writing", "editing", "compiled", "produced")
 
 
-def _may_be_credit(text: str) -> bool:
-    """False when a line can match neither credit pattern, decided without running them.
+def _may_be_credit_py(text: str) -> bool:
+    """False when a line can match neither credit pattern, decided without running them (the
+    compiled twin is ``_lines.may_be_credit``).
 
     ``_CREDIT_LINE`` ends with a wire name, then at most a year after spaces, then non-word
     characters; ``_REPORTING_LINE`` starts, after non-word characters, with one of
@@ -286,14 +303,20 @@ def _may_be_credit(text: str) -> bool:
     return not last.isascii() or last.lower().endswith(_WIRE_ENDS)
 
 
-def credit_line(line: str) -> tuple[bool, str | None]:
-    """Whether a whole line is a credit, and the wire it names.
+_may_be_credit: Callable[[str], bool] = (
+    compiled.KERNEL.may_be_credit if compiled.KERNEL is not None else _may_be_credit_py
+)
 
-    >>> credit_line("Includes reporting by \u00a9 AFP 2019")
+
+def credit_line_py(line: str) -> tuple[bool, str | None]:
+    """Whether a whole line is a credit, and the wire it names (the compiled twin is
+    ``_lines.credit_line``).
+
+    >>> credit_line_py("Includes reporting by \u00a9 AFP 2019")
     (True, 'AFP')
-    >>> credit_line("(Reporting by Jane Doe; Editing by John Roe)")
+    >>> credit_line_py("(Reporting by Jane Doe; Editing by John Roe)")
     (True, None)
-    >>> credit_line("AFP said the talks failed.")
+    >>> credit_line_py("AFP said the talks failed.")
     (False, None)
     """
     text = line.strip()
@@ -309,6 +332,11 @@ def credit_line(line: str) -> tuple[bool, str | None]:
     return False, None
 
 
+credit_line: Callable[[str], tuple[bool, str | None]] = (
+    compiled.KERNEL.credit_line if compiled.KERNEL is not None else credit_line_py
+)
+
+
 def parse_byline(line: str) -> str | None:
     """The name(s) in a byline line ("By Jane Doe" -> "Jane Doe"), else None.
 
@@ -317,7 +345,7 @@ def parse_byline(line: str) -> str | None:
     >>> parse_byline("By continuing to browse, you agree.")
     """
     text = line.strip()
-    if len(text) > 90 or text.endswith((".", "!", "?", "\u3002")):
+    if len(text) > 90 or text[:1] not in _BYLINE_FIRST or text.endswith((".", "!", "?", "\u3002")):
         return None
     match = _BYLINE.match(text)
     if not match:
@@ -354,7 +382,10 @@ def parse_date(text: str) -> str | None:
     if not _HAS_DIGIT.search(head):
         return None  # every form below has a digit: most lines are done here
     best: tuple[int, str] | None = None
-    for pattern, order in _DATE_PATTERNS:
+    has_year = "19" in head or "20" in head
+    for pattern, order, needs_year, mark in _DATE_PATTERNS:
+        if (needs_year and not has_year) or mark not in head:
+            continue
         match = pattern.search(head)
         if not match:
             continue
@@ -397,13 +428,19 @@ _URL_NOISE = frozenset(["html", "htm", "shtml", "php", "aspx", "asp", "jsp", "am
 _COMBINING_MARKS = re.compile("[\u0300-\u036f]")
 
 
-def fold_accents(text: str) -> str:
-    """Text without combining accents, as URL slugs write words.
+def fold_accents_py(text: str) -> str:
+    """Text without combining accents, as URL slugs write words (the compiled twin is
+    ``_lines.fold_accents``).
 
-    >>> fold_accents("calend\u00e1rio pr\u00e9sident")
+    >>> fold_accents_py("calend\u00e1rio pr\u00e9sident")
     'calendario president'
     """
     return _COMBINING_MARKS.sub("", unicodedata.normalize("NFKD", text))
+
+
+fold_accents: Callable[[str], str] = (
+    compiled.KERNEL.fold_accents if compiled.KERNEL is not None else fold_accents_py
+)
 
 
 def url_words(url: str | None) -> frozenset[str]:

@@ -16,8 +16,10 @@ and subscription words is dropped.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
+from newsfold.clean import compiled
 from newsfold.clean.lines import BAD, BULLET_CHARS, GOOD, SHORT, STAMP, Line
 from newsfold.clean.vocabulary import COMMENT_HEADING, STRONG_WORDS, WEAK_WORDS, WORD_RE
 
@@ -102,8 +104,10 @@ def _neighbour_kind(lines: list[Line], position: int, step: int) -> int:
     return BAD
 
 
-def _best_segment(weights: list[float]) -> tuple[int, int, float]:
-    """Maximum-sum contiguous segment (Kadane): (start, end inclusive, sum); (-1, -1, 0) if none."""
+def _best_segment_py(weights: list[float]) -> tuple[int, int, float]:
+    """Maximum-sum contiguous segment (Kadane): (start, end inclusive, sum); (-1, -1, 0) if none.
+
+    The compiled twin is ``_lines.best_segment``."""
     best_sum = 0.0
     best = (-1, -1)
     current = 0.0
@@ -149,15 +153,8 @@ def _best_before(weights: list[float], anchor: int, lines: list[Line]) -> tuple[
     return best_start, best_sum
 
 
-def select(lines: list[Line], anchor: int = -1, anchor_share: float = _ANCHOR_SHARE) -> Selection:
-    """The main run of prose and the lines kept from it.
-
-    ``anchor`` is the position of the first paragraph under the article's header (a headline
-    matching the URL, a byline, a date), when one was found. The run that starts there is
-    preferred to the page's heaviest run unless that one is much heavier: a comment thread or
-    a list of teasers can outweigh a short article, but it does not sit under the headline.
-    ``anchor_share`` is how light the anchored run may be next to the heaviest one.
-    """
+def _weights_py(lines: list[Line], anchor: int) -> list[float]:
+    """Each line's weight in the run search (the compiled twin is ``_lines.run_weights``)."""
     weights = [_weight(line) for line in lines]
     for position, line in enumerate(lines):
         if line.kind != GOOD:
@@ -184,6 +181,32 @@ def select(lines: list[Line], anchor: int = -1, anchor_share: float = _ANCHOR_SH
             ):
                 weights[position:] = [-_BAD_COST] * (len(lines) - position)
                 break
+    return weights
+
+
+def _kept_py(lines: list[Line], start: int, end: int) -> list[int]:
+    """The body lines of the run: prose, and short lines and list items that prose surrounds
+    (the compiled twin is ``_lines.kept_lines``)."""
+    kept: list[int] = []
+    for position in range(start, end + 1):
+        line = lines[position]
+        if line.kind == GOOD or (
+            (line.kind == SHORT or line.item) and _surrounded_by_prose(lines, position, start, end)
+        ):
+            kept.append(position)
+    return kept
+
+
+def select(lines: list[Line], anchor: int = -1, anchor_share: float = _ANCHOR_SHARE) -> Selection:
+    """The main run of prose and the lines kept from it.
+
+    ``anchor`` is the position of the first paragraph under the article's header (a headline
+    matching the URL, a byline, a date), when one was found. The run that starts there is
+    preferred to the page's heaviest run unless that one is much heavier: a comment thread or
+    a list of teasers can outweigh a short article, but it does not sit under the headline.
+    ``anchor_share`` is how light the anchored run may be next to the heaviest one.
+    """
+    weights = _weights(lines, anchor)
     start, end, total = _best_segment(weights)
     if 0 <= anchor < len(lines) and lines[anchor].kind == GOOD and start != anchor:
         anchor_end, right_total = _best_from(weights, anchor)
@@ -193,13 +216,7 @@ def select(lines: list[Line], anchor: int = -1, anchor_share: float = _ANCHOR_SH
     if start < 0:
         return Selection(tuple(lines), -1, -1, (), 0)
     list_end = _list_after(lines, end)
-    kept: list[int] = []
-    for position in range(start, end + 1):
-        line = lines[position]
-        if line.kind == GOOD or (
-            (line.kind == SHORT or line.item) and _surrounded_by_prose(lines, position, start, end)
-        ):
-            kept.append(position)
+    kept = _kept(lines, start, end)
     kept.extend(p for p in range(end + 1, list_end + 1) if _listed(lines[p]))
     end = list_end
     # A promotion closing the article ("Follow us on Facebook, Twitter or by email.", "Subscribe
@@ -293,3 +310,14 @@ def _surrounded_by_prose(lines: list[Line], position: int, start: int, end: int)
         and lines[before].kind == GOOD
         and lines[after].kind == GOOD
     )
+
+
+# The compiled twins when the kernel imports (``clean.compiled``): identical weights and runs.
+if compiled.KERNEL is not None:
+    _weights: Callable[[list[Line], int], list[float]] = compiled.KERNEL.run_weights
+    _best_segment: Callable[[list[float]], tuple[int, int, float]] = compiled.KERNEL.best_segment
+    _kept: Callable[[list[Line], int, int], list[int]] = compiled.KERNEL.kept_lines
+else:
+    _weights = _weights_py
+    _best_segment = _best_segment_py
+    _kept = _kept_py
