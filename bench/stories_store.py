@@ -16,7 +16,8 @@ The corpus is grown from the real articles of ECB+ and Multi-News dev (Multi-New
 ``i div R``: every word rarer than zipf 4.5 (the words that can be index keys) gets the
 family's letter suffix and every number but a year the family's digits, so each family reports
 other events of the same kinds with other names and figures, and common words stay shared by
-the whole stream.
+the whole stream. Pages are dated in arrival order, 3,000 a day, through the input's
+``published`` field (so keys are time-slotted as for real news).
 
 The store is filled once (``--stored`` pages, in batches of 1,000; kept in ``--db`` when given,
 so later runs skip the fill), then ``--arrivals`` new pages arrive in batches of ``--batch``, on
@@ -35,6 +36,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator, Sequence
+from datetime import date, timedelta
 from importlib.metadata import version
 from pathlib import Path
 
@@ -49,6 +51,10 @@ from newsfold.stories import StoryOptions, story_features
 from newsfold.stories.features import languages_of, zipf
 
 _WORD = re.compile(r"\w+")
+# Pages are dated in arrival order, PER_DAY a day (as in bench/stories_scale.py), given as the
+# input's publication date (the JSONL field ``published``).
+START = date(2020, 1, 1)
+PER_DAY = 3000
 _YEAR = re.compile(r"(?:19|20)\d\d$")
 RENAME_ZIPF = 4.5
 
@@ -91,7 +97,8 @@ class Stream:
                 return word + suffix
 
             text = _WORD.sub(rename, text)
-        return Page(id=f"p{i:08d}", text=text, site=f"site{base % 50}.example")
+        published = (START + timedelta(days=i // PER_DAY)).isoformat()
+        return Page(id=f"p{i:08d}", text=text, site=f"site{base % 50}.example", published=published)
 
     def pages(self, start: int, stop: int) -> Iterator[Page]:
         for i in range(start, stop):

@@ -381,3 +381,38 @@ def test_a_story_whose_digest_fails_is_stored_without_one(tmp_path: Path, monkey
     assert len(failed) == 1 and failed[0]["digest"] is None
     assert all(s["digest"] for s in stories if s not in failed)
     assert "without a digest" in report.summary_line()
+
+
+def test_a_given_publication_date_is_the_fallback(tmp_path: Path) -> None:
+    # JSONL may carry the publication date; a date line in the page wins, the given date fills
+    # in when the page shows none, and a value that is not an ISO date is ignored.
+    body = "\n\n".join(
+        [
+            "Quake hits the coast of Chile, killing twelve",
+            "A strong earthquake struck the coast of central Chile on Monday, killing at least "
+            "twelve people and damaging hundreds of buildings, officials said on Tuesday.",
+            "The quake was felt in the capital Santiago, where residents ran into the streets "
+            "and the power failed for several hours in the southern districts of the city.",
+        ]
+    )
+    dated = body.replace("\n\n", "\n\nPublished: 5 January 2026\n\n", 1)
+    records = [
+        {"id": "given", "text": body, "published": "2026-02-03T10:00:00Z"},
+        {"id": "own", "text": dated, "published": "2026-02-03"},
+        {"id": "bad", "text": body, "published": "last Tuesday"},
+    ]
+    source = tmp_path / "pages.jsonl"
+    source.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    out = tmp_path / "out"
+    run([source], out, Settings(stages=("clean", "stories")))
+    published = {r["id"]: r["published"] for r in read_jsonl(out / "articles.jsonl")}
+    assert published == {"given": "2026-02-03", "own": "2026-01-05", "bad": None}
+    settings = Settings(stages=("stories",))
+    newsfold.ingest([source], tmp_path / "stories-only.db", settings)
+    index = open_index(tmp_path / "stories-only.db", settings)
+    articles = index.store.articles({"given", "own", "bad"})
+    assert {k: a.published for k, a in articles.items()} == {
+        "given": "2026-02-03",
+        "own": "2026-02-03",
+        "bad": None,
+    }

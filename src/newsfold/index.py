@@ -321,10 +321,14 @@ class Index:
 
     def _article(self, page: Page, site_lines: SiteLines | None = None) -> Article:
         if self.settings.runs("clean"):
-            return clean_page(page, self.settings.clean, site_stats=site_lines)
+            article = clean_page(page, self.settings.clean, site_stats=site_lines)
+            if article.published is None and page.published and article.paragraphs:
+                # The page's own date lines win; the date the input gave is the fallback.
+                article = dataclasses.replace(article, published=page.published)
+            return article
         return Article(
             id=page.id, paragraphs=raw_paragraphs(page), site=page.site, url=page.url,
-            fetched_at=page.fetched_at,
+            fetched_at=page.fetched_at, published=page.published,
         )
 
     def _link_story(self, article: Article, report: RunReport) -> None:

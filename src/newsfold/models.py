@@ -43,6 +43,9 @@ class Page(_Json):
     fetched_at: str | None = None
     site: str | None = None
     origin: str | None = None  # file path, "file.jsonl:12", WARC record: for messages only
+    # The publication date when the input gives it (ISO, e.g. a dataset's "published" field):
+    # used when the clean stage finds none in the page, and by the stories stage without clean.
+    published: str | None = None
 
     @property
     def is_html(self) -> bool:

@@ -1,6 +1,8 @@
 """JSONL records to Pages, one line at a time: ``{"id", "text"}`` or ``{"id", "html"}``.
 
-Optional fields ``url``, ``fetched_at`` and ``site`` are kept when they are strings. A numeric
+Optional fields ``url``, ``fetched_at`` and ``site`` are kept when they are strings;
+``published`` when it is an ISO date (``2026-01-05``, or a timestamp starting with one), as
+that date. A numeric
 id becomes its decimal string. Every bad line becomes a Skip with ``origin = "file:line"`` and
 the lines after it are still read.
 """
@@ -8,6 +10,7 @@ the lines after it are still read.
 from __future__ import annotations
 
 import json
+from datetime import date
 from collections.abc import Iterator
 from typing import Any, Protocol
 
@@ -123,7 +126,19 @@ def record_page(record: dict[str, Any], page_id: str, origin: str, options: Inge
         fetched_at=_string(record.get("fetched_at")),
         site=_string(record.get("site")) or site_of(url),
         origin=origin,
+        published=iso_date(record.get("published")),
     )
+
+
+def iso_date(value: object) -> str | None:
+    """``YYYY-MM-DD`` of a given publication date, or None when it is not an ISO date."""
+    if not isinstance(value, str) or len(value.strip()) < 10:
+        return None
+    day = value.strip()[:10]
+    try:
+        return date.fromisoformat(day).isoformat()
+    except ValueError:
+        return None
 
 
 def _string(value: object) -> str | None:
