@@ -386,15 +386,16 @@ def test_a_story_whose_digest_fails_is_stored_without_one(tmp_path: Path, monkey
 def test_a_given_publication_date_is_the_fallback(tmp_path: Path) -> None:
     # JSONL may carry the publication date; a date line in the page wins, the given date fills
     # in when the page shows none, and a value that is not an ISO date is ignored.
-    body = "\n\n".join(
-        [
-            "Quake hits the coast of Chile, killing twelve",
-            "A strong earthquake struck the coast of central Chile on Monday, killing at least "
-            "twelve people and damaging hundreds of buildings, officials said on Tuesday.",
-            "The quake was felt in the capital Santiago, where residents ran into the streets "
-            "and the power failed for several hours in the southern districts of the city.",
-        ]
+    title = "Quake hits the coast of Chile, killing twelve"
+    first = (
+        "A strong earthquake struck the coast of central Chile on Monday, killing at least "
+        "twelve people and damaging hundreds of buildings, officials said on Tuesday."
     )
+    second = (
+        "The quake was felt in the capital Santiago, where residents ran into the streets "
+        "and the power failed for several hours in the southern districts of the city."
+    )
+    body = f"{title}\n\n{first}\n\n{second}"
     dated = body.replace("\n\n", "\n\nPublished: 5 January 2026\n\n", 1)
     records = [
         {"id": "given", "text": body, "published": "2026-02-03T10:00:00Z"},

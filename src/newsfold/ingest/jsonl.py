@@ -10,8 +10,8 @@ the lines after it are still read.
 from __future__ import annotations
 
 import json
-from datetime import date
 from collections.abc import Iterator
+from datetime import date
 from typing import Any, Protocol
 
 from newsfold.errors import PageError
