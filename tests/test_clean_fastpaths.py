@@ -351,3 +351,23 @@ def test_only_the_ascii_space_is_printable_whitespace() -> None:
 )
 def test_single_spaced_collapses_like_split(text: str) -> None:
     assert article._single_spaced(text) == " ".join(text.split())
+
+
+_NOT_TITLE_PIECES = st.sampled_from(
+    [
+        "\u2022", "*", " ", "  ", "\t", "\u00a0", "1", "12", "123", ":", "30", "305", ".", ")",
+        "(", "x", "Jane", "min", "Min", "mins", "/", "|", ">", "\u00bb", "\u203a", "\u00d7",
+        "\n", "\u0663", "_", "9:45", "10:05 pm",
+    ]
+)  # fmt: skip
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(_NOT_TITLE_PIECES, max_size=10).map("".join) | st.text(max_size=30))
+def test_not_title_in_two_is_the_whole_pattern(s: str) -> None:
+    assert article._not_title(s) == (article._NOT_TITLE.search(s) is not None), s
+
+
+def test_not_title_in_two_on_fixture_lines() -> None:
+    for s in _fixture_lines():
+        assert article._not_title(s) == (article._NOT_TITLE.search(s) is not None), s

@@ -372,3 +372,107 @@ def test_body_paragraphs_are_the_twins_on_real_lines() -> None:
     assert kernel.body_paragraphs(PAGE_LINES, 100_000) == article._paragraphs_py(
         PAGE_LINES, 100_000
     )
+
+
+def _spelt_letters(text: str) -> int:
+    """The bits (a-z: 0-25, 0-9: 26-35) of the ASCII letters and digits the slug matcher's
+    spelling of ``text`` holds."""
+    bits = 0
+    for ch in metadata.fold_accents_py(text.lower()):
+        if "a" <= ch <= "z" or "A" <= ch <= "Z":
+            bits |= 1 << (ord(ch.lower()) - 97)
+        elif "0" <= ch <= "9":
+            bits |= 1 << (ord(ch) - 48 + 26)
+    return bits
+
+
+def test_letters_are_what_each_character_spells() -> None:
+    # Exact on the whole Basic Multilingual Plane; past it, a superset (anything).
+    for code in range(0x10000):
+        if 0xD800 <= code <= 0xDFFF:
+            continue
+        assert kernel.letters(chr(code)) == _spelt_letters(chr(code)), hex(code)
+    for code in range(0x10000, 0x110000, 251):
+        spelt = _spelt_letters(chr(code))
+        assert kernel.letters(chr(code)) & spelt == spelt, hex(code)
+
+
+_SLUG_PIECES = [
+    "Calend\u00e1rio", "calendario", "\ufb01nal", "final", "\u212aelvin", "kelvin", "\u0130stanbul",
+    "istanbul", "we're", "we\u2019re", "were", "Stra\u00dfe", "strasse", "\uff12\uff10\uff12\uff10",
+    "2020", "\u017fun", "sun", "Pr\u00e9sident", "president", "\u00c9lys\u00e9e", "News",
+    "\u65b0\u95fb", "\u043d\u043e\u0432\u043e\u0441\u0442\u0438", "x", "and", "the", "\u3371",
+    "hpa", "\u2168", "ix", "m\u0301exico", "mexico",
+]  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.lists(st.sampled_from(_SLUG_PIECES), min_size=1, max_size=12).map(" ".join),
+        min_size=1,
+        max_size=12,
+    ),
+    st.lists(st.sampled_from(_SLUG_PIECES), min_size=1, max_size=8),
+)
+def test_slug_overlaps_skip_only_lines_that_cannot_match(page: list[str], slug: list[str]) -> None:
+    # Lines are left out by the letters they may spell; accents, ligatures, compatibility
+    # characters and odd cases must never hide a slug word.
+    read = lines._read_lines_py("\n".join(page), max_lines=20_000, max_line_chars=2000)
+    words = metadata.url_words("https://x.com/" + "-".join(slug))
+    assert kernel.slug_overlaps(read, words) == article._slug_overlaps_py(read, words)
+
+
+_PHOTO_PIECES = st.sampled_from(
+    [
+        "ap", "afp", "reuters", "epa", "dpa", "file", "staff", " photo", "photo", "graph", ":",
+        " credit", "/", "getty images", "shutterstock", ")", "(", "in this ", "in this", "file ",
+        "12, ", "3 ", "x ", "foto", "bild", "cr\u00e9dit photo", "\u0444\u043e\u0442\u043e",
+        "image:", "image", "x", " ", "  ", "\u00a0", "\t", "_", "9", "\u00e9",
+    ]
+)  # fmt: skip
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(_PHOTO_PIECES, max_size=16).map("".join) | st.text(max_size=40))
+def test_photo_credit_is_the_pattern(s: str) -> None:
+    assert kernel.photo_credit(s) == (vocabulary.PHOTO_CREDIT.search(s) is not None), s
+
+
+@pytest.mark.parametrize(
+    "s",
+    [
+        "reuters photo", "xreuters photo", "a reuters photo.", "staff photo", "afp photos",
+        "cr\u00e9dit photo : x", "cr\u00e9dit photo", "in this 2019 file photo", "in this photo",
+        "in this undated 12, 3 file photo shows", "by x/getty images)", "x/ap)", "a(photo b",
+        "(photos", "photograph: x", "photo credit", "photo/x", "bild :", "\u0444\u043e\u0442\u043e:",
+        "image: x", "animage:", "file photo", "profile photo", "photo", "/", "",
+    ],
+)  # fmt: skip
+def test_photo_credit_is_the_pattern_at_its_reach(s: str) -> None:
+    for text in (s, "x " + s, s + " x", "photo " + s):
+        assert kernel.photo_credit(text) == (vocabulary.PHOTO_CREDIT.search(text) is not None), text
+
+
+def test_photo_credit_is_the_pattern_on_every_real_line() -> None:
+    for line in PAGE_LINES:
+        lowered = line.lower()
+        assert kernel.photo_credit(lowered) == (vocabulary.PHOTO_CREDIT.search(lowered) is not None)
+
+
+_AGENCY_PIECES = st.sampled_from(
+    ["(", "[", ")", "]", "AFP", "a", "Z", "z", " ", "/", "\t", "\u00a0", "1", ".", "!", "x" * 12]
+)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(_AGENCY_PIECES, min_size=1, max_size=16).map("".join).map(str.strip))
+def test_sentence_end_before_a_trailing_agency_is_the_twins(s: str) -> None:
+    if s:
+        assert kernel.line_features(s, 2000) == lines._line_features_py(s, 2000), s
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=" \t\u00a0\u3000\u2028ab\u4e00\u3042\uac00\u2003\U00020000\U0001f600"))
+def test_word_count_is_the_twins_in_every_width(s: str) -> None:
+    assert kernel.count_words(s) == lines.count_words_py(s), s

@@ -17,7 +17,8 @@ stripped twice), each allocating. Here one loop over the characters does each of
 only the tokens a set is asked about become strings. The rules that need a regular
 expression (dates, bylines, headings, captions) still call the same compiled patterns as the
 twin (read from ``lines``, ``vocabulary`` and ``metadata`` at first use), and run only where
-a cheap necessary condition holds (a digit for a date, the first word of a call to action).
+a cheap necessary condition holds (a digit for a date, the first word of a call to action), or
+only at the positions where a match can start (the photo credit, near its anchor words).
 The character sets and the few patterns written out here as C tests are checked against the
 twin's when bound (an ImportError names any drift).
 
@@ -39,11 +40,15 @@ from cpython.unicode cimport (
     PyUnicode_1BYTE_KIND,
     PyUnicode_2BYTE_KIND,
     PyUnicode_READ,
+    PyUnicode_Find,
+    PyUnicode_FindChar,
 )
 from cpython.ref cimport Py_DECREF, Py_INCREF
 from cpython.tuple cimport PyTuple_SET_ITEM
 from libc.stdint cimport uint8_t, uint16_t, uint32_t, uint64_t
-from libc.stdlib cimport free, malloc
+from libc.stdlib cimport calloc, free, malloc
+
+import re
 
 
 cdef extern from "Python.h":
@@ -150,6 +155,7 @@ cdef enum:
     DECIMAL = 4  # \d in a str pattern
     SPACE = 8  # str.split() / str.strip() whitespace
     PRINTABLE = 16  # str.isprintable
+    UNSPACED = 32  # vocabulary.UNSPACED (``_is_unspaced``)
 cdef uint8_t _CLASSES[65536]
 
 
@@ -170,6 +176,10 @@ cdef void _fill_classes() noexcept:
             bits |= SPACE
         if Py_UNICODE_ISPRINTABLE(c):
             bits |= PRINTABLE
+        if 0x3040 <= c <= 0x30FF or 0x3400 <= c <= 0x4DBF or 0x4E00 <= c <= 0x9FFF or (
+            0xF900 <= c <= 0xFAFF
+        ):
+            bits |= UNSPACED
         _CLASSES[c] = bits
 
 
@@ -280,9 +290,22 @@ cdef bint _bullet_match(str head):
 CJK_PATTERN = r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]"
 BULLET_PATTERN = r"^\s*(?:[\u2022\u00b7\u25aa\u25cf\u25ba\u25b8\u2023\u2043*]|-\s|\d{1,2}[.)]\s)"
 CLOCK_PATTERN = r"\b\d{1,2}[:.h]\d\d\b"
+TRAILING_AGENCY_PATTERN = r"\s*[(\[][A-Za-z /]{2,30}[)\]]\s*$"
+# ``vocabulary.PHOTO_CREDIT``, whose anchors ``_photo_credit`` reads (see there).
+PHOTO_CREDIT_PATTERN = (
+    r"\b(?:ap|afp|reuters|epa|dpa|file|staff) photo\b|photo(?:graph)?:|photo credit|"
+    r"\bphoto/|/(?:getty images|ap|afp|reuters|epa|shutterstock)\)|\(photo\b|"
+    r"\bin this (?:\w+ )?(?:\d+, )?(?:\d+ )?(?:file )?photo\b|\bfile photo\b|"
+    "(?:foto|bild|photo|cr\u00e9dit photo|\u0444\u043e\u0442\u043e)\\s*:|\\bimage:"
+)
 
 
 # --- many substrings searched in one scan -------------------------------------------------------
+
+cdef inline uint32_t _quad_hash(uint32_t a, uint32_t b, uint32_t c, uint32_t d) noexcept nogil:
+    """16 bits of four ASCII characters."""
+    return (((a << 21) | (b << 14) | (c << 7) | d) * 2654435761u) >> 16
+
 
 cdef struct KeySet:
     # Keys sorted by first character: those opening with ASCII character ``c`` are
@@ -296,6 +319,11 @@ cdef struct KeySet:
     # pair[a * 128 + b]: some key opens with ASCII characters a, b (or with a alone, when the
     # key has one character or its second is not ASCII).
     unsigned char pair[16384]
+    # When every key opening with an ASCII character opens with four (``by_quads``): the
+    # ``_quad_hash`` bits of their first four characters. A position whose next four
+    # characters' bit is clear opens no key (the test replaces ``pair``).
+    bint by_quads
+    uint64_t quads[1024]
 
 
 ctypedef fused char_t:
@@ -338,8 +366,19 @@ cdef int _build(KeySet *keyset, list keyed) except -1:
             else:
                 for j in range(128):
                     keyset.pair[ord(key[0]) * 128 + j] = 1
+    keyset.by_quads = all(
+        len(item[0]) >= 4 and item[0][:4].isascii() for item in items if ord(item[0][0]) < 128
+    )
+    for c in range(1024):
+        keyset.quads[c] = 0
+    for item in items:
+        key = item[0]
+        if ord(key[0]) < 128 and keyset.by_quads:
+            c = _quad_hash(ord(key[0]), ord(key[1]), ord(key[2]), ord(key[3]))
+            keyset.quads[c >> 6] |= (<uint64_t>1) << (c & 63)
     keyset.n = n
     return 0
+
 
 
 cdef unsigned int _scan(
@@ -351,14 +390,22 @@ cdef unsigned int _scan(
     lookup."""
     cdef unsigned int found = 0
     cdef Py_ssize_t i, k, j, length, low, high
-    cdef uint32_t c, following
+    cdef uint32_t c, following, h
     cdef Py_UCS4 *key
     for i in range(n):
         c = data[i]
         if c < 128:
-            following = data[i + 1] if i + 1 < n else 0
-            if following < 128 and not keyset.pair[<Py_ssize_t>c * 128 + <Py_ssize_t>following]:
-                continue
+            if keyset.by_quads:
+                # Keys opening with ASCII open with four ASCII characters.
+                if i + 3 >= n or (data[i + 1] | data[i + 2] | data[i + 3]) >= 128:
+                    continue
+                h = _quad_hash(c, data[i + 1], data[i + 2], data[i + 3])
+                if not (keyset.quads[h >> 6] >> (h & 63)) & 1:
+                    continue
+            else:
+                following = data[i + 1] if i + 1 < n else 0
+                if following < 128 and not keyset.pair[<Py_ssize_t>c * 128 + <Py_ssize_t>following]:
+                    continue
             low, high = keyset.bucket[<Py_ssize_t>c], keyset.bucket[<Py_ssize_t>c + 1]
         else:
             low, high = keyset.bucket[128], keyset.n
@@ -434,7 +481,7 @@ cdef int _fill_filter(WordFilter *words, object members) except -1:
 cdef bint _bound = False
 cdef object _new_line, _Line, _short_features, _mark_gallery
 cdef Py_ssize_t _MEMO_CHARS, _CAPTION_MIN_CHARS, _GALLERY_COPIES, _SIGNED_WORDS
-cdef object _TRAILING_AGENCY, _CLOCK, _TABLE_ROW
+cdef object _CLOCK, _TABLE_ROW, _photo_match
 cdef object FIRST_WORDS_HEADING, TEASER_HEADING, COMMENT_HEADING, PHOTO_CREDIT, FOOTER_CREDIT
 cdef object CONSENT, CALL_TO_ACTION, CALL_TO_ACTION_FIRST_WORDS, CAPTION_START
 cdef object GALLERY_COUNTER, AUTHOR_BOX, BULLET, CJK, STAMP_PATTERN, CAPTION_OR_CREDIT
@@ -448,7 +495,7 @@ def _bind():
     this module through ``clean.compiled``, so this module cannot import ``lines`` first)."""
     global _bound, _new_line, _Line, _short_features, _mark_gallery
     global _MEMO_CHARS, _CAPTION_MIN_CHARS, _GALLERY_COPIES, _SIGNED_WORDS
-    global _TRAILING_AGENCY, _CLOCK, _TABLE_ROW
+    global _CLOCK, _TABLE_ROW, _photo_match
     global FIRST_WORDS_HEADING, TEASER_HEADING, COMMENT_HEADING, PHOTO_CREDIT, FOOTER_CREDIT
     global CONSENT, CALL_TO_ACTION, CALL_TO_ACTION_FIRST_WORDS, CAPTION_START
     global GALLERY_COUNTER, AUTHOR_BOX, BULLET, CJK, STAMP_PATTERN, CAPTION_OR_CREDIT
@@ -478,15 +525,20 @@ def _bind():
         V.CJK.pattern != CJK_PATTERN
         or V.BULLET.pattern != BULLET_PATTERN
         or L._CLOCK.pattern != CLOCK_PATTERN
+        or V.PHOTO_CREDIT.pattern != PHOTO_CREDIT_PATTERN
+        or V.PHOTO_CREDIT.flags != re.UNICODE
+        or L._TRAILING_AGENCY.pattern != TRAILING_AGENCY_PATTERN
+        or L._TRAILING_AGENCY.flags != re.UNICODE
     ):
         raise ImportError("newsfold.clean._lines: patterns differ from vocabulary.py")
     _new_line, _Line = L._new_line, L.Line
     _short_features, _mark_gallery = L._short_features, L._mark_gallery_captions
     _MEMO_CHARS, _CAPTION_MIN_CHARS = L._MEMO_CHARS, L._CAPTION_MIN_CHARS
     _GALLERY_COPIES, _SIGNED_WORDS = L._GALLERY_COPIES, L._SIGNED_WORDS
-    _TRAILING_AGENCY, _CLOCK, _TABLE_ROW = L._TRAILING_AGENCY, L._CLOCK, L._TABLE_ROW
+    _CLOCK, _TABLE_ROW = L._CLOCK, L._TABLE_ROW
     FIRST_WORDS_HEADING, TEASER_HEADING = V.HEADING_FIRST_WORDS, V.TEASER_HEADING
     COMMENT_HEADING, PHOTO_CREDIT, FOOTER_CREDIT = V.COMMENT_HEADING, V.PHOTO_CREDIT, V.FOOTER_CREDIT
+    _photo_match = PHOTO_CREDIT.match
     CONSENT, CALL_TO_ACTION, CAPTION_START = V.CONSENT, V.CALL_TO_ACTION, V.CAPTION_START
     CALL_TO_ACTION_FIRST_WORDS = V.CALL_TO_ACTION_FIRST_WORDS
     GALLERY_COUNTER, AUTHOR_BOX, BULLET = V.GALLERY_COUNTER, V.AUTHOR_BOX, V.BULLET
@@ -518,23 +570,21 @@ cdef inline unsigned int _known_marks(str lowered, unsigned int marks):
 
 
 cdef Py_ssize_t _count_words_in(const char_t *data, Py_ssize_t n) noexcept:
+    """Words start where a non-space follows a space (or the start); counted without a branch
+    per character (word ends are too irregular to predict)."""
     cdef Py_ssize_t spaced = 0, cjk = 0, i
-    cdef bint inside = False
+    cdef unsigned int bits, space, previous = 1
     cdef uint32_t c
     for i in range(n):
         c = data[i]
-        if c < 65536:
-            if _CLASSES[c] & SPACE:
-                inside = False
-                continue
-            if c >= 0x3040 and _is_unspaced(c):
-                cjk += 1
-        elif Py_UNICODE_ISSPACE(c):
-            inside = False
-            continue
-        if not inside:
-            inside = True
-            spaced += 1
+        if char_t is uint32_t and c >= 65536:
+            bits = SPACE if Py_UNICODE_ISSPACE(c) else 0  # no unspaced script up here
+        else:
+            bits = _CLASSES[c]
+        space = (bits & SPACE) != 0
+        spaced += previous & (space ^ 1)
+        cjk += (bits & UNSPACED) != 0
+        previous = space
     if not cjk:
         return spaced
     return max(spaced, cjk // 2 + spaced)
@@ -566,12 +616,43 @@ cdef bint _ends_sentence(str head) except -1:
     if end > 0 and _is_terminal(head[end - 1]):
         return True
     if n and (head[n - 1] == ")" or head[n - 1] == "]"):
-        text = _TRAILING_AGENCY.sub("", head)
-        end = len(text)
-        while end > 0 and _is_closer(text[end - 1]):
+        end = _trailing_agency_start(head)
+        while end > 0 and _is_closer(head[end - 1]):
             end -= 1
-        return end > 0 and _is_terminal(text[end - 1])
+        return end > 0 and _is_terminal(head[end - 1])
     return False
+
+
+cdef inline bint _agency_char(Py_UCS4 c) noexcept:
+    return (c >= "A" and c <= "Z") or (c >= "a" and c <= "z") or c == " " or c == "/"
+
+
+cdef Py_ssize_t _trailing_agency_start(str head):
+    """Where ``_TRAILING_AGENCY`` (spaces, a bracketed agency of 2 to 30 letters, spaces and
+    slashes, spaces, the end) matches ``head``, ``len(head)`` when it does not: the pattern's
+    closing bracket is the last character but spaces, its opening one the first before the
+    run of agency characters ending there, and the match starts where the spaces before the
+    opening bracket start (``_bind`` checks the pattern against ``TRAILING_AGENCY_PATTERN``).
+    """
+    cdef Py_ssize_t n = len(head), close, open_
+    close = n
+    while close > 0 and _is_space(head[close - 1]):
+        close -= 1
+    close -= 1
+    if close < 0 or not (head[close] == ")" or head[close] == "]"):
+        return n
+    open_ = close
+    while open_ > 0 and close - open_ <= 30 and _agency_char(head[open_ - 1]):
+        open_ -= 1
+    # head[open_:close] are agency characters; the opening bracket is just before them.
+    if close - open_ < 2 or close - open_ > 30 or open_ == 0:
+        return n
+    open_ -= 1
+    if not (head[open_] == "(" or head[open_] == "["):
+        return n
+    while open_ > 0 and _is_space(head[open_ - 1]):
+        open_ -= 1
+    return open_
 
 
 cdef Py_ssize_t _inner_punctuation(str head):
@@ -725,6 +806,72 @@ cdef bint _may_caption(str window):
     return False
 
 
+cdef inline bint _spells_at(int kind, const void *data, Py_ssize_t n, Py_ssize_t i, str word) noexcept:
+    """Whether ``word`` (not empty) is in the text at ``i``."""
+    cdef Py_ssize_t k, length = len(word)
+    if i + length > n:
+        return False
+    for k in range(length):
+        if PyUnicode_READ(kind, data, i + k) != word[k]:
+            return False
+    return True
+
+
+# How far before its anchor a PHOTO_CREDIT match may start ("reuters photo": 8 characters).
+DEF PHOTO_REACH = 8
+
+
+cdef bint _photo_credit(str lowered) except -1:
+    """``PHOTO_CREDIT.search(lowered) is not None``, trying the pattern only near its anchors.
+
+    Every alternative of the pattern holds one of "photo", "foto", "bild",
+    "\u0444\u043e\u0442\u043e", "/", "image:" or "in this " at most ``PHOTO_REACH``
+    characters after where its match starts (at 8 in "reuters photo", 7 in "cr\u00e9dit
+    photo", 0 for the others but the agency and "(" prefixes of "photo"), so a match starts
+    within ``PHOTO_REACH`` characters before an anchor: the pattern is matched there (each
+    position once), not tried at every position of the line. (``_bind`` checks the pattern
+    against ``PHOTO_CREDIT_PATTERN``.)"""
+    cdef Py_ssize_t n = len(lowered), i, start, tried = 0
+    cdef int kind = PyUnicode_KIND(lowered)
+    cdef void *data = PyUnicode_DATA(lowered)
+    cdef Py_UCS4 c
+    cdef bint anchor
+    for i in range(n):
+        c = PyUnicode_READ(kind, data, i)
+        if c == "/":
+            anchor = True
+        elif c == "p":
+            anchor = _spells_at(kind, data, n, i, "photo")
+        elif c == "f":
+            anchor = _spells_at(kind, data, n, i, "foto")
+        elif c == "b":
+            anchor = _spells_at(kind, data, n, i, "bild")
+        elif c == "i":
+            anchor = _spells_at(kind, data, n, i, "image:") or _spells_at(
+                kind, data, n, i, "in this "
+            )
+        elif c == "\u0444":
+            anchor = _spells_at(kind, data, n, i, "\u0444\u043e\u0442\u043e")
+        else:
+            continue
+        if not anchor:
+            continue
+        start = max(tried, i - PHOTO_REACH)
+        while start <= i:
+            if _photo_match(lowered, start) is not None:
+                return True
+            start += 1
+        tried = i + 1
+    return False
+
+
+def photo_credit(str lowered):
+    """``vocabulary.PHOTO_CREDIT.search(lowered) is not None``."""
+    if not _bound:
+        _bind()
+    return _photo_credit(lowered)
+
+
 cdef Py_ssize_t _chrome_count(str lowered, bint sentence, Py_ssize_t words, Py_ssize_t stop) except -1:
     """``vocabulary._chrome_count``: the words of the window are tokenised in one pass and only
     asked about while an answer is still open."""
@@ -831,21 +978,7 @@ cdef (int, bint) _classify(
         # _CLOCK needs a digit.
         if words <= _SIGNED_WORDS and _may_hold_clock(head) and _CLOCK.search(head) and parse_date(head):
             return C_STAMP, False
-    # Every alternative of PHOTO_CREDIT holds "photo", "foto", "bild", "\u0444\u043e\u0442\u043e",
-    # "image:" or "/": a line with "image" alone is not searched.
-    if (
-        words < 120
-        and marks & PHOTO
-        and (
-            "photo" in lowered
-            or "foto" in lowered
-            or "bild" in lowered
-            or "/" in lowered
-            or "image:" in lowered
-            or "\u0444\u043e\u0442\u043e" in lowered
-        )
-        and PHOTO_CREDIT.search(lowered)
-    ):
+    if words < 120 and marks & PHOTO and _photo_credit(lowered):
         return C_BAD, False
     if words < 80 and ("\u00a9" in head or "credit:" in lowered) and FOOTER_CREDIT.search(lowered):
         return C_BAD, False
@@ -1342,21 +1475,230 @@ def _bind_article():
     _article_bound = True
 
 
+# The ASCII letters and digits a character can spell, as bits (a-z: 0-25, 0-9: 26-35):
+# ``_LETTERS[c]`` for a character of the Basic Multilingual Plane is what
+# ``fold_accents(chr(c).lower())`` holds ("\u00c9" -> e, "\ufb01" -> f and i, "\u212a" -> k),
+# filled once at import; a character past it may spell anything (``_ALL_LETTERS``).
+cdef uint64_t _ALL_LETTERS = (<uint64_t>1 << 36) - 1
+# Also in ``_LETTERS``: the character spells nothing (a combining accent), joining its neighbours.
+cdef uint64_t _VANISHES = (<uint64_t>1) << 40
+cdef uint64_t _LETTERS[65536]
+
+
+cdef inline uint64_t _ascii_letter(uint32_t c) noexcept:
+    if c >= 97 and c <= 122:  # a-z
+        return (<uint64_t>1) << (c - 97)
+    if c >= 65 and c <= 90:  # A-Z
+        return (<uint64_t>1) << (c - 65)
+    if c >= 48 and c <= 57:  # 0-9
+        return (<uint64_t>1) << (c - 48 + 26)
+    return 0
+
+
+cdef int _fill_letters() except -1:
+    """Fill ``_LETTERS``: every non-ASCII character of the plane (surrogates aside, read as
+    spelling anything) spelt at once, one per line: lower-casing and NFKD act on each
+    character alone (the one context rule, Greek final sigma, makes no ASCII letter) and never
+    make or move a newline. Should the count of lines ever differ, every character is read as
+    spelling anything (slower, still exact)."""
+    cdef Py_ssize_t c, i, n, index = 0, piece = 0
+    cdef Py_UCS4 ch
+    for c in range(128):
+        _LETTERS[c] = _ascii_letter(<uint32_t>c)
+    codes = [c for c in range(128, 65536) if not 0xD800 <= c <= 0xDFFF]
+    cdef str spelt = fold_accents("\n".join(map(chr, codes)).lower())
+    if spelt.count("\n") != len(codes) - 1:
+        for c in range(128, 65536):
+            _LETTERS[c] = _ALL_LETTERS
+        return 0
+    for c in range(128, 65536):
+        _LETTERS[c] = _ALL_LETTERS if 0xD800 <= c <= 0xDFFF else 0
+    n = len(spelt)
+    for i in range(n + 1):
+        ch = spelt[i] if i < n else 10
+        if ch == 10:
+            if i == piece:
+                _LETTERS[<Py_ssize_t>codes[index]] |= _VANISHES
+            index += 1
+            piece = i + 1
+        elif ch < 128:
+            _LETTERS[<Py_ssize_t>codes[index]] |= _ascii_letter(ch)
+    return 0
+
+
+def letters(str text):
+    """The bits of the ASCII letters and digits ``fold_accents(text.lower())`` may hold (all
+    of them, exactly, for text of the Basic Multilingual Plane)."""
+    return _letters(text)
+
+
+cdef uint64_t _letters(str text) noexcept:
+    cdef Py_ssize_t n = len(text), i
+    cdef int kind = PyUnicode_KIND(text)
+    cdef void *data = PyUnicode_DATA(text)
+    cdef uint64_t found = 0
+    cdef Py_UCS4 c
+    for i in range(n):
+        c = PyUnicode_READ(kind, data, i)
+        if c >= 65536:
+            return _ALL_LETTERS
+        found |= _LETTERS[c]
+    return found & _ALL_LETTERS
+
+
+cdef inline int _alnum_index(uint32_t c) noexcept:
+    """The letter's or digit's bit in ``_LETTERS`` for an ASCII character, -1 for the others."""
+    if c >= 97 and c <= 122:
+        return c - 97
+    if c >= 65 and c <= 90:
+        return c - 65
+    if c >= 48 and c <= 57:
+        return c - 48 + 26
+    return -1
+
+
+# Pairs of adjacent letters or digits (36 * 36) as bits.
+DEF PAIR_WORDS = 21
+
+# ``_alnum_index`` of each ASCII character, ``_DROPPED`` for "'" (the spelling drops it).
+DEF _DROPPED = -2
+cdef signed char _ASCII_INDEX[128]
+for _code in range(128):
+    _ASCII_INDEX[_code] = _DROPPED if _code == 39 else _alnum_index(_code)
+
+
+cdef bint _spelt_pairs(str text, uint64_t *pairs, uint64_t *have) noexcept:
+    """The letters (``have``) and the pairs of adjacent letters and digits (``pairs``) of the
+    slug matcher's spelling of ``text``, when each of its characters is ASCII (lower-cased,
+    "'" dropped), spells nothing (an accent, "\u2019": dropped) or spells no ASCII letter or
+    digit (a space, a dash: a gap). False, with nothing known, when a character spells other
+    letters than its own (an accented letter, a ligature, a character past the plane)."""
+    cdef Py_ssize_t k
+    cdef int kind = PyUnicode_KIND(text)
+    cdef void *data = PyUnicode_DATA(text)
+    for k in range(PAIR_WORDS):
+        pairs[k] = 0
+    have[0] = 0
+    if kind == PyUnicode_1BYTE_KIND:
+        return _pairs_in(<uint8_t *>data, len(text), pairs, have)
+    if kind == PyUnicode_2BYTE_KIND:
+        return _pairs_in(<uint16_t *>data, len(text), pairs, have)
+    return False  # past the plane, or spelt from the plane's end: nothing known
+
+
+cdef inline bint _pairs_in(const char_t *data, Py_ssize_t n, uint64_t *pairs, uint64_t *have) noexcept:
+    cdef Py_ssize_t i
+    cdef int previous = -1, index
+    cdef uint32_t c, pair
+    cdef uint64_t bits
+    for i in range(n):
+        c = data[i]
+        if c < 128:
+            index = _ASCII_INDEX[c]
+            if index == _DROPPED:
+                continue
+        else:
+            bits = _LETTERS[c]
+            if c == 0x2019 or bits & _VANISHES:
+                continue
+            if bits & _ALL_LETTERS:
+                return False
+            index = -1
+        if index >= 0:
+            have[0] |= (<uint64_t>1) << index
+            if previous >= 0:
+                pair = <uint32_t>(previous * 36 + index)
+                pairs[pair >> 6] |= (<uint64_t>1) << (pair & 63)
+        previous = index
+    return True
+
+
+
+cdef uint64_t _word_letters(str word) noexcept:
+    """The letters ``word`` needs, or 0 (it may be anywhere) when it holds a character other
+    than a-z and 0-9."""
+    cdef uint64_t need = 0
+    cdef Py_UCS4 c
+    for c in word:
+        if not ((c >= 97 and c <= 122) or (c >= 48 and c <= 57)):
+            return 0
+        need |= _ascii_letter(c)
+    return need
+
+
 def slug_overlaps(list lines, slug):
     """``article._slug_overlaps_py``: the candidates are picked, the spelt text cut into
     lines and the slug words' hits assigned to lines in C; spelling (lower-casing, quotes,
-    accents) and the words of the lines holding two hits are left to the same calls."""
+    accents) and the words of the lines holding two hits are left to the same calls.
+
+    Only candidates that may spell two slug words are spelt: a line lacking a letter of a
+    word (``_letters``: what its characters may spell), or a pair of adjacent letters of it
+    (``_spelt_pairs``, for lines whose characters spell no other letters than their own),
+    cannot hold it. The twin's answer for
+    a line depends on that line alone (its hits are counted within it, and spelling acts on
+    each line alone), so the lines left out are those it leaves out for too few hits."""
     if not _article_bound:
         _bind_article()
     cdef Py_ssize_t n = len(lines), p, count = 0, k, low, high, middle, at, length
+    cdef Py_ssize_t nwords = len(slug), w, possible, j
     cdef tuple line
     cdef object words
     cdef list positions = []
-    for p in range(n):
-        line = <tuple>lines[p]
-        words = line[2]
-        if 3 <= words <= 30 and line[3] != C_GOOD:
-            positions.append(p)
+    cdef uint64_t have
+    cdef uint64_t line_pairs[PAIR_WORDS]
+    cdef bint paired
+    cdef uint32_t pair
+    # Each word's letters (0 when it holds a character other than a-z and 0-9: it may be
+    # anywhere) and, from firsts[w] to firsts[w + 1], the pairs of adjacent letters it spells.
+    cdef uint64_t *need = <uint64_t *>malloc(max(nwords, 1) * sizeof(uint64_t))
+    cdef Py_ssize_t *firsts = <Py_ssize_t *>malloc((nwords + 1) * sizeof(Py_ssize_t))
+    cdef uint32_t *word_pairs = NULL
+    try:
+        if need == NULL or firsts == NULL:
+            raise MemoryError()
+        word_pairs = <uint32_t *>malloc(max(1, sum(map(len, slug))) * sizeof(uint32_t))
+        if word_pairs == NULL:
+            raise MemoryError()
+        w = 0
+        firsts[0] = 0
+        for word in slug:
+            need[w] = _word_letters(word)
+            firsts[w + 1] = firsts[w]
+            if need[w]:
+                for j in range(1, len(word)):
+                    word_pairs[firsts[w + 1]] = <uint32_t>(
+                        _alnum_index(ord(word[j - 1])) * 36 + _alnum_index(ord(word[j]))
+                    )
+                    firsts[w + 1] += 1
+            w += 1
+        for p in range(n):
+            line = <tuple>lines[p]
+            words = line[2]
+            if not (3 <= words <= 30 and line[3] != C_GOOD):
+                continue
+            paired = _spelt_pairs(line[1], line_pairs, &have)
+            if not paired:
+                have = _letters(line[1])
+            possible = 0
+            for w in range(nwords):
+                if need[w] & ~have:
+                    continue
+                if paired:
+                    for j in range(firsts[w], firsts[w + 1]):
+                        pair = word_pairs[j]
+                        if not (line_pairs[pair >> 6] >> (pair & 63)) & 1:
+                            break
+                    else:
+                        possible += 1
+                else:
+                    possible += 1
+                if possible == 2:
+                    positions.append(p)
+                    break
+    finally:
+        free(need)
+        free(firsts)
+        free(word_pairs)
     if not slug or not positions:
         return {}
     spelt = "\n".join([(<tuple>lines[p])[1] for p in positions]).lower().replace("'", "")
@@ -1369,27 +1711,24 @@ def slug_overlaps(list lines, slug):
     count = len(positions)
     # starts[k]: where candidate k starts in ``text``; starts[count] is one past the end + 1.
     cdef Py_ssize_t *starts = <Py_ssize_t *>malloc((count + 1) * sizeof(Py_ssize_t))
-    if starts == NULL:
-        raise MemoryError()
-    cdef dict found = {}
+    # found[k]: how many slug words candidate k holds as substrings.
+    cdef Py_ssize_t *found = <Py_ssize_t *>calloc(count, sizeof(Py_ssize_t))
     cdef dict out = {}
     try:
-        k = 1
+        if starts == NULL or found == NULL:
+            raise MemoryError()
         starts[0] = 0
-        kind = PyUnicode_KIND(text)
-        data = PyUnicode_DATA(text)
-        for at in range(length):
-            if PyUnicode_READ(kind, data, at) == 10:
-                if k == count:
-                    break
+        at = -1
+        for k in range(1, count + 1):
+            at = PyUnicode_FindChar(text, 10, at + 1, length, 1)
+            if (at < 0) != (k == count):
+                # Lower-casing, quotes and accents never make or remove a newline.
+                raise AssertionError("newsfold.clean._lines: spelt candidates lost their lines")
+            if at >= 0:
                 starts[k] = at + 1
-                k += 1
-        # Lower-casing, quotes and accents never make or remove a newline: one line each.
-        if k != count:
-            raise AssertionError("newsfold.clean._lines: spelt candidates lost their lines")
-        starts[k] = length + 1
+        starts[count] = length + 1
         for word in slug:
-            at = text.find(word)
+            at = PyUnicode_Find(text, word, 0, length, 1)
             while at >= 0:
                 low, high = 0, count
                 while high - low > 1:  # the last k with starts[k] <= at
@@ -1398,10 +1737,12 @@ def slug_overlaps(list lines, slug):
                         low = middle
                     else:
                         high = middle
-                found[low] = found.get(low, 0) + 1
-                at = text.find(word, starts[low + 1])
-        for k, hits in found.items():
-            if hits < 2:
+                found[low] += 1
+                if low + 1 == count:
+                    break
+                at = PyUnicode_Find(text, word, starts[low + 1], length, 1)
+        for k in range(count):
+            if found[k] < 2:
                 continue
             line_spelt = text[starts[k]:starts[k + 1] - 1]
             shared = len(slug.intersection(_TOKEN.findall(line_spelt)))
@@ -1409,6 +1750,7 @@ def slug_overlaps(list lines, slug):
                 out[positions[k]] = shared / len(slug)
     finally:
         free(starts)
+        free(found)
     return out
 
 
@@ -1542,3 +1884,6 @@ def body_paragraphs(list paragraphs, Py_ssize_t max_chars):
             paragraph = " ".join(paragraph.split())
         out.append(paragraph)
     return tuple(out)
+
+
+_fill_letters()
