@@ -281,7 +281,7 @@ _STAGES = (
     ("newsfold.copies.stage", "block_counts", "block verification: shingle counts"),
     ("newsfold.copies.stage", "may_interleave", "block verification: interleaving bound"),
     ("newsfold.copies.stage", "verify", "pair by pair: alignment (explained) or fallback"),
-    ("newsfold.copies.stage", "group_pairs", "groups"),
+    ("newsfold.copies.stage", "_rank_groups", "groups"),
 )
 
 

@@ -13,6 +13,8 @@ from types import ModuleType
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from newsfold.backends.local import copies_from_jsonl, copies_only, page_paragraphs, page_site
 from newsfold.copies import (
@@ -261,3 +263,23 @@ def test_many_short_and_empty_bodies_never_become_copies() -> None:
 def test_syndication_builder_documents_itself() -> None:
     readme = (REPO / "bench" / "syndication" / "README.md").read_text(encoding="utf-8")
     assert "--seed" in readme and "build.py" in readme
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(1, 30), st.lists(st.tuples(st.integers(0, 29), st.integers(0, 29)), max_size=60))
+def test_groups_from_ranks_are_the_groups_of_the_pairs(
+    count: int, links: list[tuple[int, int]]
+) -> None:
+    # The stage groups its pairs by rank (array union-find) instead of by id strings: the same
+    # groups as ``group_pairs``, for ids whose sorted order is the rank order.
+    from newsfold.copies.stage import _rank_groups
+    from newsfold.models import CopyPair
+
+    ids = sorted(f"p{k * 7919 % 1000:03d}-{k}" for k in range(count))
+    edges = sorted({(min(a, b), max(a, b)) for a, b in links if a != b and max(a, b) < count})
+    pairs = [
+        CopyPair(a=ids[a], b=ids[b], resemblance=1.0, containment_a=1.0, containment_b=1.0)
+        for a, b in edges
+    ]
+    array = np.array(edges, dtype=np.int64).reshape(-1, 2)
+    assert _rank_groups(count, array, ids) == group_pairs(pairs)

@@ -352,3 +352,69 @@ def test_block_reader_reports_the_line_of_a_bad_record(tmp_path: Path) -> None:
         messages.append(str(error.value))
     assert messages[0] == messages[1]
     assert f"{path}:3:" in messages[0]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.integers(0, 2**64 - 1), max_size=300),
+    st.sampled_from([1, 3, 7, 64, 100, 128]),
+    st.integers(1, 5),
+    st.integers(0, 2**64 - 1),
+)
+def test_minimum_cells_match_the_twin(
+    values: list[int], num_perm: int, count: int, salt: int
+) -> None:
+    # The compiled bins take their minimum without a branch; power-of-2 and other bin counts.
+    from newsfold.copies.fingerprint import one_permutation_signatures
+
+    grams = np.array(values, dtype=np.uint64)
+    owner = np.sort(np.arange(len(values), dtype=np.int64) % count)
+    fast, slow = both(lambda: one_permutation_signatures(grams, owner, count, num_perm, salt))
+    assert np.array_equal(fast[0], slow[0])
+    assert np.array_equal(fast[1], slow[1])
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 40), st.integers(0, 40)), max_size=200))
+def test_read_spans_match_pread(spans: list[tuple[int, int]]) -> None:
+    # One pread a span into one array (the compiled rebuild of spilled pages) against the
+    # twin's pread per span and join; empty spans and repeats included.
+    assert KERNELS is not None
+    values = np.arange(1000, 1041, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+    starts = np.array([min(a, b) for a, b in spans], dtype=np.int64)
+    ends = np.array([max(a, b) for a, b in spans], dtype=np.int64)
+    with tempfile.TemporaryFile() as handle:
+        handle.write(values.tobytes())
+        handle.flush()
+        got = KERNELS.read_spans(handle.fileno(), starts, ends)
+    wanted = [values[a:b] for a, b in zip(starts.tolist(), ends.tolist(), strict=True)]
+    expected = np.concatenate(wanted) if wanted else np.zeros(0, dtype=np.uint64)
+    assert got.dtype == np.uint64
+    assert np.array_equal(got, expected)
+
+
+def test_read_spans_past_the_end_of_the_file() -> None:
+    assert KERNELS is not None
+    with tempfile.TemporaryFile() as handle:
+        handle.write(np.arange(4, dtype=np.uint64).tobytes())
+        handle.flush()
+        with pytest.raises(OSError):
+            KERNELS.read_spans(handle.fileno(), np.array([2]), np.array([6]))
+
+
+def test_part_codes_refuses_a_wrong_slice_size() -> None:
+    # ``part_sizes`` counts every slice in one pass; a size that does not match the slice must
+    # not write past the selection.
+    assert KERNELS is not None
+    keys = np.arange(1, 41, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+    owner = np.arange(40, dtype=np.int64) % 7
+    rank = np.arange(7, dtype=np.int64)
+    keep = np.ones(7, dtype=np.uint8)
+    sizes = KERNELS.part_sizes(keys, owner, rank, keep, 4)
+    assert sizes.sum() == 40
+    assert sizes.tolist() == [int(((keys & np.uint64(3)) == part).sum()) for part in range(4)]
+    counted = KERNELS.part_codes(keys, owner, rank, keep, 7, 1, 4)
+    given = KERNELS.part_codes(keys, owner, rank, keep, 7, 1, 4, int(sizes[1]))
+    assert np.array_equal(counted, given)
+    with pytest.raises(ValueError):
+        KERNELS.part_codes(keys, owner, rank, keep, 7, 1, 4, int(sizes[1]) + 1)

@@ -38,6 +38,10 @@ def part_codes(
     count: int,
     part: int,
     parts: int,
+    chosen: int = -1,
+) -> np.ndarray: ...
+def part_sizes(
+    keys: np.ndarray, owner: np.ndarray, rank: np.ndarray, keep: np.ndarray, parts: int
 ) -> np.ndarray: ...
 def encoded_records(
     lines: list[bytes],
@@ -64,3 +68,4 @@ def encoded_block(
     np.ndarray,
     tuple[list[str], bytes, np.ndarray, np.ndarray, np.ndarray] | None,
 ]: ...
+def read_spans(fd: int, starts: np.ndarray, ends: np.ndarray) -> np.ndarray: ...

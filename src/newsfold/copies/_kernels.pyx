@@ -17,7 +17,10 @@ pages rebuilt 16.2 -> 5.4, block verification counts 45.7 -> 9.8; the whole run 
 """
 
 from libc.stdint cimport int64_t, uint8_t, uint64_t
+from libc.errno cimport errno
 from libc.string cimport memchr, memcpy
+from posix.types cimport off_t
+from posix.unistd cimport pread
 
 import numpy as np
 
@@ -459,7 +462,8 @@ def minimum_cells(const uint64_t[::1] grams, const int64_t[::1] owner, Py_ssize_
     cells_array = np.full((count, num_perm), _ALL, dtype=np.uint64)
     cdef uint64_t[:, ::1] cells = cells_array
     cdef Py_ssize_t k, n = grams.shape[0]
-    cdef uint64_t hashed
+    cdef uint64_t hashed, held
+    cdef uint64_t* cell
     cdef Py_ssize_t column
     # A power-of-2 number of bins takes a mask instead of a division (the same remainder).
     cdef uint64_t bins = <uint64_t>num_perm
@@ -471,8 +475,12 @@ def minimum_cells(const uint64_t[::1] grams, const int64_t[::1] owner, Py_ssize_
                 column = <Py_ssize_t>(hashed & (bins - 1))
             else:
                 column = <Py_ssize_t>(hashed % bins)
-            if hashed < cells[owner[k], column]:
-                cells[owner[k], column] = hashed
+            # The minimum without a branch: whether a value lowers its bin is a coin toss for
+            # the first few of a bin, and an ``if`` mispredicted often enough to take 4.1 us a
+            # page on the speed corpus against 1.5 without.
+            cell = &cells[owner[k], column]
+            held = cell[0]
+            cell[0] = held if held < hashed else hashed
     return cells_array
 
 
@@ -490,6 +498,135 @@ cdef inline Py_ssize_t _slot(uint64_t* keys, int64_t* generation, Py_ssize_t mas
     keys[at] = value
     fresh[0] = True
     return at
+
+
+cdef struct _Table:
+    # The state of ``component_counts`` / ``whole_text_counts`` (``_Counting`` owns the arrays).
+    # An open-addressing table, one slot per distinct shingle value of a component: the value,
+    # the bits of the pages whose set holds it (``in_set``) and of those whose paragraphs hold
+    # it (``held``), the component that claimed the slot (``generation``) and the last page /
+    # paragraph that counted it; each component's table mask (``masks``); where each page's
+    # occurrences (``gram_start``) and paragraphs (``paragraph_first``) start; and the counts
+    # (``shared``: pages x ``width``, ``hits``: paragraphs x ``width``, ``sizes``).
+    uint64_t* keys
+    uint64_t* in_set
+    uint64_t* held
+    int64_t* generation
+    int64_t* page_seen
+    int64_t* paragraph_seen
+    int64_t* masks
+    int64_t* gram_start
+    int64_t* paragraph_first
+    int64_t* shared
+    int64_t* hits
+    int64_t* sizes
+
+
+cdef inline Py_ssize_t _claim(_Table* table, Py_ssize_t component, uint64_t value) noexcept nogil:
+    """The slot of ``value`` in ``component``'s table (``_slot``), a fresh one cleared."""
+    cdef bint fresh = False
+    cdef Py_ssize_t at = _slot(table.keys, table.generation, table.masks[component], value,
+                               component, &fresh)
+    if fresh:
+        table.in_set[at] = 0
+        table.held[at] = 0
+        table.page_seen[at] = -1
+        table.paragraph_seen[at] = -1
+    return at
+
+
+cdef object _starts(const int64_t[::1] owner, Py_ssize_t count):
+    """Where each of ``count`` owners' entries start in ``owner`` (sorted): ``count + 1``
+    offsets, the last the total."""
+    starts_array = np.zeros(count + 1, dtype=np.int64)
+    cdef int64_t[::1] starts = starts_array
+    cdef Py_ssize_t k
+    for k in range(owner.shape[0]):
+        starts[owner[k] + 1] += 1
+    for k in range(count):
+        starts[k + 1] += starts[k]
+    return starts_array
+
+
+cdef inline Py_ssize_t _capacity(Py_ssize_t entries) noexcept nogil:
+    """The smallest power of 2 from 16 up holding twice ``entries``."""
+    cdef Py_ssize_t capacity = 16
+    while capacity < 2 * entries:
+        capacity *= 2
+    return capacity
+
+
+cdef int64_t* _address(object array, int64_t* empty):
+    """Where the data of a contiguous 8-byte ``array`` starts (``empty`` for no data); the
+    caller keeps the array alive."""
+    if array.size == 0:
+        return empty
+    cdef int64_t[::1] view = array.reshape(-1).view(np.int64)
+    return &view[0]
+
+
+cdef class _Counting:
+    """The arrays behind a ``_Table``: counts of zero, page offsets, and a table sized for the
+    largest component. A component probes a table of its own size (a power of 2, at least
+    twice its entries) at the start of the shared arrays, so a small component's slots stay in
+    cache. ``paragraph_entries``: how many values each paragraph adds to its page's own
+    occurrences in the table at the most."""
+
+    cdef readonly object shared, hits, sizes
+    cdef object arrays
+    cdef _Table table
+
+    def __init__(self, const int64_t[::1] gram_owner, const int64_t[::1] paragraph_page,
+                 const int64_t[::1] paragraph_entries, const int64_t[::1] members,
+                 const int64_t[::1] member_start, Py_ssize_t pages, int width):
+        cdef Py_ssize_t paragraph_count = paragraph_page.shape[0]
+        cdef Py_ssize_t components = member_start.shape[0] - 1
+        cdef Py_ssize_t c, m, k, page, entries, largest = 0
+        gram_start_array = _starts(gram_owner, pages)
+        paragraph_first_array = _starts(paragraph_page, pages)
+        cdef int64_t[::1] gram_start = gram_start_array
+        cdef int64_t[::1] paragraph_first = paragraph_first_array
+        page_entries_array = np.empty(pages, dtype=np.int64)
+        masks_array = np.empty(max(components, 1), dtype=np.int64)
+        cdef int64_t[::1] page_entries = page_entries_array
+        cdef int64_t[::1] masks = masks_array
+        for page in range(pages):
+            page_entries[page] = gram_start[page + 1] - gram_start[page]
+            for k in range(paragraph_first[page], paragraph_first[page + 1]):
+                page_entries[page] += paragraph_entries[k]
+        for c in range(components):
+            entries = 0
+            for m in range(member_start[c], member_start[c + 1]):
+                entries += page_entries[members[m]]
+            if entries > largest:
+                largest = entries
+            masks[c] = _capacity(entries) - 1
+        capacity = _capacity(largest)
+        self.shared = np.zeros((pages, width), dtype=np.int64)
+        self.hits = np.zeros((paragraph_count, width), dtype=np.int64)
+        self.sizes = np.zeros(paragraph_count, dtype=np.int64)
+        keys = np.empty(capacity, dtype=np.uint64)
+        in_set = np.empty(capacity, dtype=np.uint64)
+        held = np.empty(capacity, dtype=np.uint64)
+        generation = np.full(capacity, -1, dtype=np.int64)
+        page_seen = np.empty(capacity, dtype=np.int64)
+        paragraph_seen = np.empty(capacity, dtype=np.int64)
+        self.arrays = (keys, in_set, held, generation, page_seen, paragraph_seen, masks_array,
+                       gram_start_array, paragraph_first_array)
+        # Arrays with no data (no pages, no paragraphs) are never written: any address serves.
+        cdef int64_t* spare = &masks[0]
+        self.table.keys = <uint64_t*>_address(keys, spare)
+        self.table.in_set = <uint64_t*>_address(in_set, spare)
+        self.table.held = <uint64_t*>_address(held, spare)
+        self.table.generation = _address(generation, spare)
+        self.table.page_seen = _address(page_seen, spare)
+        self.table.paragraph_seen = _address(paragraph_seen, spare)
+        self.table.masks = spare
+        self.table.gram_start = _address(gram_start_array, spare)
+        self.table.paragraph_first = _address(paragraph_first_array, spare)
+        self.table.shared = _address(self.shared, spare)
+        self.table.hits = _address(self.hits, spare)
+        self.table.sizes = _address(self.sizes, spare)
 
 
 # A 4-bit mask spread over four 16-bit lanes of a uint64 (``blockverify._NIBBLE_LANES``).
@@ -569,115 +706,51 @@ def component_counts(const uint64_t[::1] grams, const int64_t[::1] gram_owner,
     and of those whose paragraphs hold it; a page's (a paragraph's) first occurrence of a value
     then adds the value's bits to its counts, exactly the sums of the sorted version.
     """
-    cdef Py_ssize_t pages = page_bit.shape[0]
-    cdef Py_ssize_t paragraph_count = paragraph_page.shape[0]
-    cdef Py_ssize_t components = member_start.shape[0] - 1
-    shared_array = np.zeros((pages, width), dtype=np.int64)
-    hits_array = np.zeros((paragraph_count, width), dtype=np.int64)
-    sizes_array = np.zeros(paragraph_count, dtype=np.int64)
-    gram_start_array = np.zeros(pages + 1, dtype=np.int64)
-    paragraph_first_array = np.zeros(pages + 1, dtype=np.int64)
-    inner_start_array = np.zeros(paragraph_count + 1, dtype=np.int64)
-    cdef int64_t[:, ::1] shared = shared_array
-    cdef int64_t[:, ::1] hits = hits_array
-    cdef int64_t[::1] sizes = sizes_array
-    cdef int64_t[::1] gram_start = gram_start_array
-    cdef int64_t[::1] paragraph_first = paragraph_first_array
+    inner_start_array = _starts(inner_paragraph, paragraph_page.shape[0])
     cdef int64_t[::1] inner_start = inner_start_array
-    cdef Py_ssize_t k, c, m, page, paragraph, largest = 0, entries, capacity
-    for k in range(grams.shape[0]):
-        gram_start[gram_owner[k] + 1] += 1
-    for k in range(inner.shape[0]):
-        inner_start[inner_paragraph[k] + 1] += 1
-    for k in range(paragraph_count):
-        paragraph_first[paragraph_page[k] + 1] += 1
-    for k in range(pages):
-        gram_start[k + 1] += gram_start[k]
-        paragraph_first[k + 1] += paragraph_first[k]
-    for k in range(paragraph_count):
-        inner_start[k + 1] += inner_start[k]
-    # Each component probes a table of its own size (a power of 2, at least twice its entries)
-    # at the start of the shared arrays: a small component's slots stay in cache.
-    masks_array = np.empty(max(components, 1), dtype=np.int64)
-    cdef int64_t[::1] masks = masks_array
-    for c in range(components):
-        entries = 0
-        for m in range(member_start[c], member_start[c + 1]):
-            page = members[m]
-            entries += gram_start[page + 1] - gram_start[page]
-            entries += inner_start[paragraph_first[page + 1]] - inner_start[paragraph_first[page]]
-        if entries > largest:
-            largest = entries
-        capacity = 16
-        while capacity < 2 * entries:
-            capacity *= 2
-        masks[c] = capacity - 1
-    capacity = 16
-    while capacity < 2 * largest:
-        capacity *= 2
-    keys_array = np.empty(capacity, dtype=np.uint64)
-    in_set_array = np.empty(capacity, dtype=np.uint64)
-    held_array = np.empty(capacity, dtype=np.uint64)
-    generation_array = np.full(capacity, -1, dtype=np.int64)
-    page_seen_array = np.empty(capacity, dtype=np.int64)
-    paragraph_seen_array = np.empty(capacity, dtype=np.int64)
-    set_slot_array = np.empty(grams.shape[0] + 1, dtype=np.int64)
+    cdef _Counting run = _Counting(gram_owner, paragraph_page, np.diff(inner_start_array),
+                                   members, member_start, page_bit.shape[0], width)
+    cdef _Table* t = &run.table
     inner_slot_array = np.empty(inner.shape[0] + 1, dtype=np.int64)
-    cdef uint64_t[::1] keys = keys_array
-    cdef uint64_t[::1] in_set = in_set_array
-    cdef uint64_t[::1] held = held_array
-    cdef int64_t[::1] generation = generation_array
-    cdef int64_t[::1] page_seen = page_seen_array
-    cdef int64_t[::1] paragraph_seen = paragraph_seen_array
-    cdef int64_t[::1] set_slot = set_slot_array
+    set_slot_array = np.empty(grams.shape[0] + 1, dtype=np.int64)
     cdef int64_t[::1] inner_slot = inner_slot_array
-    cdef Py_ssize_t slot
+    cdef int64_t[::1] set_slot = set_slot_array
+    cdef Py_ssize_t k, c, m, page, paragraph, slot
     cdef uint64_t bit, found
-    cdef bint fresh = False
     with nogil:
-        for c in range(components):
+        for c in range(member_start.shape[0] - 1):
             # Pass 1: every value of the component gets its slot and the bits of its holders.
             for m in range(member_start[c], member_start[c + 1]):
                 page = members[m]
                 bit = page_bit[page]
-                for k in range(gram_start[page], gram_start[page + 1]):
-                    slot = _slot(&keys[0], &generation[0], masks[c], grams[k], c, &fresh)
-                    if fresh:
-                        in_set[slot] = 0
-                        held[slot] = 0
-                        page_seen[slot] = -1
-                        paragraph_seen[slot] = -1
-                    in_set[slot] |= bit
+                for k in range(t.gram_start[page], t.gram_start[page + 1]):
+                    slot = _claim(t, c, grams[k])
+                    t.in_set[slot] |= bit
                     set_slot[k] = slot
-                for k in range(inner_start[paragraph_first[page]],
-                               inner_start[paragraph_first[page + 1]]):
-                    slot = _slot(&keys[0], &generation[0], masks[c], inner[k], c, &fresh)
-                    if fresh:
-                        in_set[slot] = 0
-                        held[slot] = 0
-                        page_seen[slot] = -1
-                        paragraph_seen[slot] = -1
-                    held[slot] |= bit
+                for k in range(inner_start[t.paragraph_first[page]],
+                               inner_start[t.paragraph_first[page + 1]]):
+                    slot = _claim(t, c, inner[k])
+                    t.held[slot] |= bit
                     inner_slot[k] = slot
             # Pass 2: each page's (paragraph's) distinct values add their holders' bits.
             for m in range(member_start[c], member_start[c + 1]):
                 page = members[m]
                 bit = page_bit[page]
-                for k in range(gram_start[page], gram_start[page + 1]):
+                for k in range(t.gram_start[page], t.gram_start[page + 1]):
                     slot = set_slot[k]
-                    if page_seen[slot] != page:
-                        page_seen[slot] = page
-                        _add_bits(&shared[page, 0], in_set[slot])
-                for paragraph in range(paragraph_first[page], paragraph_first[page + 1]):
+                    if t.page_seen[slot] != page:
+                        t.page_seen[slot] = page
+                        _add_bits(&t.shared[page * width], t.in_set[slot])
+                for paragraph in range(t.paragraph_first[page], t.paragraph_first[page + 1]):
                     for k in range(inner_start[paragraph], inner_start[paragraph + 1]):
                         slot = inner_slot[k]
-                        if paragraph_seen[slot] != paragraph:
-                            paragraph_seen[slot] = paragraph
-                            sizes[paragraph] += 1
-                            found = in_set[slot]
+                        if t.paragraph_seen[slot] != paragraph:
+                            t.paragraph_seen[slot] = paragraph
+                            t.sizes[paragraph] += 1
+                            found = t.in_set[slot]
                             if found & bit:
-                                _add_bits(&hits[paragraph, 0], found & held[slot])
-    return shared_array, hits_array, sizes_array
+                                _add_bits(&t.hits[paragraph * width], found & t.held[slot])
+    return run.shared, run.hits, run.sizes
 
 
 cdef void _radix_sort(uint64_t* keys, int64_t* values, uint64_t* spare_keys,
@@ -765,17 +838,22 @@ def key_pair_codes(const uint64_t[::1] keys, const int64_t[::1] owner, int64_t c
         for k in range(n):
             sorted_keys[k] = keys[k]
             members[k] = owner[k]
-        # Keys are uniform hashes: sorting on their top 30 bits (3 passes instead of 6) makes
-        # equal keys neighbours but for the rare different keys that share those bits, which
-        # an insertion sort of each such run then orders.
+        # Keys are uniform 63-bit hashes: one pass on their top 8 bits (bit 55 up) cuts them
+        # into runs of a few thousand that are then sorted where they lie, in cache (the rest
+        # of the radix sort; an insertion sort for a run of 32 or fewer). Three passes over
+        # all the keys from bit 33, then insertion sorts, took 0.46 s for the 8M keys of the
+        # 100k-page speed corpus, two from bit 44 0.41 s, this 0.35 s.
         _radix_sort(&sorted_keys[0], &members[0], &spare_keys[0], &spare_values[0], n,
-                    &counts[0], 3)
+                    &counts[0], 5)
         start = 0
         while start < n:
             end = start + 1
-            while end < n and (sorted_keys[end] >> 33) == (sorted_keys[start] >> 33):
+            while end < n and (sorted_keys[end] >> 55) == (sorted_keys[start] >> 55):
                 end += 1
-            if end - start > 1:
+            if end - start > 32:
+                _radix_sort(&sorted_keys[start], &members[start], &spare_keys[start],
+                            &spare_values[start], end - start, &counts[0], 0)
+            elif end - start > 1:
                 _insertion_sort(&sorted_keys[start], &members[start], end - start)
             start = end
         start = 0
@@ -819,32 +897,91 @@ def key_pair_codes(const uint64_t[::1] keys, const int64_t[::1] owner, int64_t c
     return codes_array[:unique].astype(np.int64)
 
 
-def part_codes(const uint64_t[::1] keys, const int64_t[::1] owner, const int64_t[::1] rank,
-               const uint8_t[::1] keep, int64_t count, int part, int parts):
-    """``key_pair_codes`` of the keys in slice ``part`` of ``parts`` of the key space (low bits)
-    whose page ``rank[owner]`` is kept: the selection made in the same pass as the copy, so no
-    mask or index array of all the keys is built."""
-    cdef Py_ssize_t n = keys.shape[0], k, chosen = 0
-    cdef uint64_t low_bits = <uint64_t>(parts - 1), wanted = <uint64_t>part
-    cdef int64_t page
+def part_sizes(const uint64_t[::1] keys, const int64_t[::1] owner, const int64_t[::1] rank,
+               const uint8_t[::1] keep, int parts):
+    """How many keys of each slice of ``parts`` of the key space (low bits) ``part_codes``
+    selects, all slices counted in one pass over the keys."""
+    sizes_array = np.zeros(parts, dtype=np.int64)
+    cdef int64_t[::1] sizes = sizes_array
+    cdef Py_ssize_t n = keys.shape[0], k
+    cdef uint64_t low_bits = <uint64_t>(parts - 1)
     with nogil:
         for k in range(n):
-            if (keys[k] & low_bits) == wanted and keep[rank[owner[k]]]:
-                chosen += 1
+            if keep[rank[owner[k]]]:
+                sizes[<Py_ssize_t>(keys[k] & low_bits)] += 1
+    return sizes_array
+
+
+def part_codes(const uint64_t[::1] keys, const int64_t[::1] owner, const int64_t[::1] rank,
+               const uint8_t[::1] keep, int64_t count, int part, int parts,
+               Py_ssize_t chosen=-1):
+    """``key_pair_codes`` of the keys in slice ``part`` of ``parts`` of the key space (low bits)
+    whose page ``rank[owner]`` is kept: the selection made in the same pass as the copy, so no
+    mask or index array of all the keys is built. ``chosen``: how many there are, when known
+    (``part_sizes``), else counted here (a pass over all the keys a slice)."""
+    cdef Py_ssize_t n = keys.shape[0], k
+    cdef uint64_t low_bits = <uint64_t>(parts - 1), wanted = <uint64_t>part
+    cdef int64_t page
+    if chosen < 0:
+        chosen = 0
+        with nogil:
+            for k in range(n):
+                if (keys[k] & low_bits) == wanted and keep[rank[owner[k]]]:
+                    chosen += 1
     selected_keys_array = np.empty(chosen, dtype=np.uint64)
     selected_owner_array = np.empty(chosen, dtype=np.int64)
     cdef uint64_t[::1] selected_keys = selected_keys_array
     cdef int64_t[::1] selected_owner = selected_owner_array
+    cdef Py_ssize_t wanted_count = chosen
     chosen = 0
     with nogil:
         for k in range(n):
             if (keys[k] & low_bits) == wanted:
                 page = rank[owner[k]]
-                if keep[page]:
+                if keep[page] and chosen < wanted_count:
                     selected_keys[chosen] = keys[k]
                     selected_owner[chosen] = page
                     chosen += 1
+    if chosen != wanted_count:
+        raise ValueError("part_codes: fewer keys in the slice than given")
     return key_pair_codes(selected_keys_array, selected_owner_array, count)
+
+
+def read_spans(int fd, const int64_t[::1] starts, const int64_t[::1] ends):
+    """The uint64 values at ``[starts[k], ends[k])`` of file ``fd`` (in values, not bytes), span
+    after span, in one array (twin: ``stage.SpilledWords.chunk``'s ``os.pread`` per span and
+    join). One ``pread`` a span straight into the result, without the GIL: no bytes object a
+    span and no second copy to join them."""
+    cdef Py_ssize_t k, spans = starts.shape[0], total = 0
+    for k in range(spans):
+        total += ends[k] - starts[k]
+    out_array = np.empty(total, dtype=np.uint64)
+    if total == 0:
+        return out_array
+    cdef uint64_t[::1] out = out_array
+    cdef char* target = <char*>&out[0]
+    cdef Py_ssize_t wanted, got
+    cdef off_t at
+    cdef int failure = 0
+    with nogil:
+        for k in range(spans):
+            wanted = 8 * (ends[k] - starts[k])
+            at = <off_t>(8 * starts[k])
+            while wanted > 0:
+                got = pread(fd, target, <size_t>wanted, at)
+                if got <= 0:
+                    failure = errno if got < 0 else -1
+                    break
+                target += got
+                at += got
+                wanted -= got
+            if failure:
+                break
+    if failure == -1:
+        raise OSError("read_spans: the file ends before a span")
+    if failure:
+        raise OSError(failure, "read_spans: pread failed")
+    return out_array
 
 
 # --- JSON Lines records straight to encoded bodies --------------------------------------------
@@ -1304,118 +1441,62 @@ def whole_text_counts(const uint64_t[::1] grams, const int64_t[::1] gram_owner,
     value is looked up once, not once for the set and once for the paragraph. A paragraph of
     1 to ``size - 1`` words has one shingle of its own (``reader.segment_grams``), looked up
     separately."""
-    cdef Py_ssize_t pages = page_bit.shape[0]
     cdef Py_ssize_t paragraph_count = paragraph_page.shape[0]
-    cdef Py_ssize_t components = member_start.shape[0] - 1
-    shared_array = np.zeros((pages, width), dtype=np.int64)
-    hits_array = np.zeros((paragraph_count, width), dtype=np.int64)
-    sizes_array = np.zeros(paragraph_count, dtype=np.int64)
-    gram_start_array = np.zeros(pages + 1, dtype=np.int64)
-    paragraph_first_array = np.zeros(pages + 1, dtype=np.int64)
-    word_start_array = np.zeros(pages + 1, dtype=np.int64)
-    cdef int64_t[:, ::1] shared = shared_array
-    cdef int64_t[:, ::1] hits = hits_array
-    cdef int64_t[::1] sizes = sizes_array
-    cdef int64_t[::1] gram_start = gram_start_array
-    cdef int64_t[::1] paragraph_first = paragraph_first_array
+    cdef _Counting run = _Counting(gram_owner, paragraph_page,
+                                   np.ones(paragraph_count, dtype=np.int64), members,
+                                   member_start, page_bit.shape[0], width)
+    cdef _Table* t = &run.table
+    word_start_array = np.zeros(page_bit.shape[0] + 1, dtype=np.int64)
     cdef int64_t[::1] word_start = word_start_array
-    cdef Py_ssize_t k, c, m, page, paragraph, largest = 0, entries, capacity, offset
+    cdef Py_ssize_t k, c, m, page, paragraph, offset, slot, word, current
     cdef int64_t paragraph_end, length
-    for k in range(grams.shape[0]):
-        gram_start[gram_owner[k] + 1] += 1
     for k in range(paragraph_count):
-        paragraph_first[paragraph_page[k] + 1] += 1
         word_start[paragraph_page[k] + 1] += paragraph_lengths[k]
-    for k in range(pages):
-        gram_start[k + 1] += gram_start[k]
-        paragraph_first[k + 1] += paragraph_first[k]
-        word_start[k + 1] += word_start[k]
-    # Each component probes a table of its own size (see ``component_counts``).
-    masks_array = np.empty(max(components, 1), dtype=np.int64)
-    cdef int64_t[::1] masks = masks_array
-    for c in range(components):
-        entries = 0
-        for m in range(member_start[c], member_start[c + 1]):
-            page = members[m]
-            entries += gram_start[page + 1] - gram_start[page]
-            entries += paragraph_first[page + 1] - paragraph_first[page]
-        if entries > largest:
-            largest = entries
-        capacity = 16
-        while capacity < 2 * entries:
-            capacity *= 2
-        masks[c] = capacity - 1
-    capacity = 16
-    while capacity < 2 * largest:
-        capacity *= 2
-    keys_array = np.empty(capacity, dtype=np.uint64)
-    in_set_array = np.empty(capacity, dtype=np.uint64)
-    held_array = np.empty(capacity, dtype=np.uint64)
-    generation_array = np.full(capacity, -1, dtype=np.int64)
-    page_seen_array = np.empty(capacity, dtype=np.int64)
-    paragraph_seen_array = np.empty(capacity, dtype=np.int64)
+    for page in range(page_bit.shape[0]):
+        word_start[page + 1] += word_start[page]
     set_slot_array = np.empty(grams.shape[0] + 1, dtype=np.int64)
     inner_of_array = np.empty(grams.shape[0] + 1, dtype=np.int64)
     short_slot_array = np.full(paragraph_count + 1, -1, dtype=np.int64)
-    cdef uint64_t[::1] keys = keys_array
-    cdef uint64_t[::1] in_set = in_set_array
-    cdef uint64_t[::1] held = held_array
-    cdef int64_t[::1] generation = generation_array
-    cdef int64_t[::1] page_seen = page_seen_array
-    cdef int64_t[::1] paragraph_seen = paragraph_seen_array
     cdef int64_t[::1] set_slot = set_slot_array
     cdef int64_t[::1] inner_of = inner_of_array
     cdef int64_t[::1] short_slot = short_slot_array
-    cdef Py_ssize_t slot, word, current
     cdef uint64_t bit, found, polynomial
-    cdef bint fresh = False
     cdef _Lanes page_lanes, paragraph_lanes
     cdef int nibbles
     _lanes_clear(&page_lanes)
     _lanes_clear(&paragraph_lanes)
     with nogil:
-        for c in range(components):
+        for c in range(member_start.shape[0] - 1):
             # Pass 1: slots, and the bits of the pages holding each value in their set and
             # (occurrences inside one paragraph, short paragraphs' own shingles) in a paragraph.
             for m in range(member_start[c], member_start[c + 1]):
                 page = members[m]
                 bit = page_bit[page]
-                paragraph = paragraph_first[page]
+                paragraph = t.paragraph_first[page]
                 paragraph_end = word_start[page] + paragraph_lengths[paragraph]
-                for k in range(gram_start[page], gram_start[page + 1]):
+                for k in range(t.gram_start[page], t.gram_start[page + 1]):
                     # The occurrence's first word, and the paragraph holding it.
-                    word = word_start[page] + (k - gram_start[page])
+                    word = word_start[page] + (k - t.gram_start[page])
                     while word >= paragraph_end:
                         paragraph += 1
                         paragraph_end += paragraph_lengths[paragraph]
-                    slot = _slot(&keys[0], &generation[0], masks[c], grams[k], c, &fresh)
-                    if fresh:
-                        in_set[slot] = 0
-                        held[slot] = 0
-                        page_seen[slot] = -1
-                        paragraph_seen[slot] = -1
-                    in_set[slot] |= bit
+                    slot = _claim(t, c, grams[k])
+                    t.in_set[slot] |= bit
                     set_slot[k] = slot
                     if word + size <= paragraph_end:
-                        held[slot] |= bit
+                        t.held[slot] |= bit
                         inner_of[k] = paragraph
                     else:
                         inner_of[k] = -1
                 word = word_start[page]
-                for paragraph in range(paragraph_first[page], paragraph_first[page + 1]):
+                for paragraph in range(t.paragraph_first[page], t.paragraph_first[page + 1]):
                     length = paragraph_lengths[paragraph]
                     if 0 < length < size:
                         polynomial = words[word]
                         for offset in range(1, length):
                             polynomial = polynomial * _BASE + words[word + offset]
-                        slot = _slot(&keys[0], &generation[0], masks[c],
-                                     _mix64(polynomial + <uint64_t>length), c, &fresh)
-                        if fresh:
-                            in_set[slot] = 0
-                            held[slot] = 0
-                            page_seen[slot] = -1
-                            paragraph_seen[slot] = -1
-                        held[slot] |= bit
+                        slot = _claim(t, c, _mix64(polynomial + <uint64_t>length))
+                        t.held[slot] |= bit
                         short_slot[paragraph] = slot
                     word += length
             # Pass 2: each page's (paragraph's) distinct values add their holders' bits, four
@@ -1429,32 +1510,32 @@ def whole_text_counts(const uint64_t[::1] grams, const int64_t[::1] gram_owner,
                 page_lanes.nibbles = nibbles
                 paragraph_lanes.nibbles = nibbles
                 current = -1
-                for k in range(gram_start[page], gram_start[page + 1]):
+                for k in range(t.gram_start[page], t.gram_start[page + 1]):
                     slot = set_slot[k]
-                    if page_seen[slot] != page:
-                        page_seen[slot] = page
-                        _lanes_add(&page_lanes, in_set[slot], &shared[page, 0], width)
+                    if t.page_seen[slot] != page:
+                        t.page_seen[slot] = page
+                        _lanes_add(&page_lanes, t.in_set[slot], &t.shared[page * width], width)
                     paragraph = inner_of[k]
-                    if paragraph >= 0 and paragraph_seen[slot] != paragraph:
+                    if paragraph >= 0 and t.paragraph_seen[slot] != paragraph:
                         if paragraph != current:
                             if current >= 0:
-                                _lanes_flush(&paragraph_lanes, &hits[current, 0], width)
+                                _lanes_flush(&paragraph_lanes, &t.hits[current * width], width)
                             current = paragraph
-                        paragraph_seen[slot] = paragraph
-                        sizes[paragraph] += 1
-                        found = in_set[slot]
+                        t.paragraph_seen[slot] = paragraph
+                        t.sizes[paragraph] += 1
+                        found = t.in_set[slot]
                         if found & bit:
-                            _lanes_add(&paragraph_lanes, found & held[slot], &hits[paragraph, 0],
-                                       width)
-                _lanes_flush(&page_lanes, &shared[page, 0], width)
+                            _lanes_add(&paragraph_lanes, found & t.held[slot],
+                                       &t.hits[paragraph * width], width)
+                _lanes_flush(&page_lanes, &t.shared[page * width], width)
                 if current >= 0:
-                    _lanes_flush(&paragraph_lanes, &hits[current, 0], width)
-                for paragraph in range(paragraph_first[page], paragraph_first[page + 1]):
+                    _lanes_flush(&paragraph_lanes, &t.hits[current * width], width)
+                for paragraph in range(t.paragraph_first[page], t.paragraph_first[page + 1]):
                     slot = short_slot[paragraph]
-                    if slot >= 0 and paragraph_seen[slot] != paragraph:
-                        paragraph_seen[slot] = paragraph
-                        sizes[paragraph] += 1
-                        found = in_set[slot]
+                    if slot >= 0 and t.paragraph_seen[slot] != paragraph:
+                        t.paragraph_seen[slot] = paragraph
+                        t.sizes[paragraph] += 1
+                        found = t.in_set[slot]
                         if found & bit:
-                            _add_bits(&hits[paragraph, 0], found & held[slot])
-    return shared_array, hits_array, sizes_array
+                            _add_bits(&t.hits[paragraph * width], found & t.held[slot])
+    return run.shared, run.hits, run.sizes

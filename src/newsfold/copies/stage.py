@@ -17,7 +17,7 @@ import tempfile
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from operator import attrgetter
+from operator import itemgetter
 from typing import BinaryIO
 
 import numpy as np
@@ -47,8 +47,10 @@ CHUNK_BODIES = 256
 # ``blockverify`` sorts every shingle occurrence of the block's pages: on the 100k-page speed
 # corpus 128 pairs (~150 pages, ~130k occurrences, arrays that stay in cache) ran the whole
 # corpus in 19.9 s, 64 in 20.9 s and 512 in 23.7 s (same run, 2 shared cores). With the
-# compiled counts (a hash table per component) 128, 512 and 2048 ran within noise (7.6-7.9 s).
-PAIRS_PER_BLOCK = 128
+# compiled counts (a hash table per component) 128, 512 and 2048 ran within noise (7.6-7.9 s);
+# once the rest of the per-page work shrank, the Python and numpy calls per block showed: 128,
+# 512 and 1024 took 68.6, 67.2 and 66.2 us a page (medians of 3, alternated in one process).
+PAIRS_PER_BLOCK = 512
 # Slices of the key space that candidate pairs are generated in, one at a time (a power of 2).
 KEY_PARTS = 8
 
@@ -138,9 +140,9 @@ def _candidate_pairs(
     """Candidate pairs (rows in id order, ``(i, j)`` with i < j, sorted unique) of the pages
     ``rank[owner]`` sharing a key, among the pages ``keep`` holds.
 
-    The compiled kernel selects each slice of the key space in the pass that copies it and
-    radix sorts it (``_kernels.part_codes``); its twin selects with numpy masks and sorts with
-    ``key_pairs``: the same pairs.
+    The compiled kernel counts every slice of the key space in one pass (``_kernels.part_sizes``),
+    then selects each slice in the pass that copies it and sorts it (``_kernels.part_codes``);
+    its twin selects with numpy masks and sorts with ``key_pairs``: the same pairs.
     """
     count = len(rank)
     kernels = compiled.KERNELS
@@ -151,8 +153,9 @@ def _candidate_pairs(
     keys = np.ascontiguousarray(keys, dtype=np.uint64)
     owner = np.ascontiguousarray(owner, dtype=np.int64)
     flags = np.ascontiguousarray(keep, dtype=bool).view(np.uint8)
+    sizes = kernels.part_sizes(keys, owner, rank, flags, KEY_PARTS).tolist()
     found = [
-        kernels.part_codes(keys, owner, rank, flags, count, part, KEY_PARTS)
+        kernels.part_codes(keys, owner, rank, flags, count, part, KEY_PARTS, sizes[part])
         for part in range(KEY_PARTS)
     ]
     codes = unique_sorted(np.concatenate(found))
@@ -252,11 +255,15 @@ class SpilledWords:
         the same arrays ``read_chunk`` gave for them."""
         starts, ends = self._word_start[rows], self._word_start[np.asarray(rows) + 1]
         fd = self._file.fileno()
-        data = b"".join(
-            os.pread(fd, 8 * int(end - start), 8 * int(start))
-            for start, end in zip(starts.tolist(), ends.tolist(), strict=True)
-        )
-        words = np.frombuffer(data, dtype=np.uint64)
+        kernels = compiled.KERNELS
+        if kernels is not None:
+            words = kernels.read_spans(fd, starts, ends)
+        else:
+            data = b"".join(
+                os.pread(fd, 8 * int(end - start), 8 * int(start))
+                for start, end in zip(starts.tolist(), ends.tolist(), strict=True)
+            )
+            words = np.frombuffer(data, dtype=np.uint64)
         first, last = self._paragraph_start[rows], self._paragraph_start[np.asarray(rows) + 1]
         paragraphs = last - first
         picked = np.repeat(first - np.cumsum(paragraphs) + paragraphs, paragraphs) + np.arange(
@@ -361,7 +368,7 @@ def _find_copies_spilled(
     order = np.lexsort((work[:, 1], work[:, 0], labels[work[:, 0]]))
     work, kinds = work[order], kinds[order]
     component = labels[work[:, 0]]
-    pairs: list[CopyPair] = []
+    found: list[tuple[int, int, CopyPair]] = []
     start = 0
     while start < len(work):
         end = min(len(work), start + PAIRS_PER_BLOCK)
@@ -370,36 +377,60 @@ def _find_copies_spilled(
         block, block_kinds = work[start:end], kinds[start:end]
         rows = unique_sorted(block.ravel())
         chunk = spilled.chunk(arrival[rows], options.shingle_size)
-        pairs.extend(
+        found.extend(
             _verify_block(
                 chunk,
                 np.searchsorted(rows, block),
                 block_kinds,
-                [ordered_ids[k] for k in rows.tolist()],
+                rows.tolist(),
+                ordered_ids,
                 options,
                 explained,
             )
         )
         start = end
-    pairs.sort(key=attrgetter("a", "b"))
+    # Ranks are in id order: sorting by them sorts the pairs by ``(a, b)``, and the groups come
+    # from the rank pairs (array union-find) rather than from the pairs' strings.
+    found.sort(key=itemgetter(0, 1))
+    edges = np.array([entry[:2] for entry in found], dtype=np.int64).reshape(-1, 2)
     return CopyResult(
-        pairs=tuple(pairs),
-        groups=group_pairs(pairs),
+        pairs=tuple(entry[2] for entry in found),
+        groups=_rank_groups(count, edges, ordered_ids),
         too_short=tuple(ordered_ids[k] for k in np.flatnonzero(too_short).tolist()),
         candidates=len(candidates) + len(duplicates),
     )
+
+
+def _rank_groups(
+    count: int, edges: np.ndarray, ordered_ids: Sequence[str]
+) -> tuple[tuple[str, ...], ...]:
+    """``group_pairs`` of pairs given as rows of ``edges`` (ranks into ``ordered_ids``, which is
+    sorted): the components of size >= 2, members sorted, groups sorted."""
+    if not len(edges):
+        return ()
+    labels = component_labels(count, edges)
+    nodes = unique_sorted(edges.ravel())  # ranks: in id order
+    by_label = np.argsort(labels[nodes], kind="stable")
+    nodes, owner = nodes[by_label], labels[nodes][by_label]
+    bounds = (np.flatnonzero(owner[1:] != owner[:-1]) + 1).tolist()
+    members = [ordered_ids[k] for k in nodes.tolist()]
+    edges_of = zip([0, *bounds], [*bounds, len(members)], strict=True)
+    return tuple(sorted(tuple(members[first:last]) for first, last in edges_of))
 
 
 def _verify_block(
     chunk: Chunk,
     block: np.ndarray,
     duplicate: np.ndarray,
-    ids: Sequence[str],
+    ranks: Sequence[int],
+    ordered_ids: Sequence[str],
     options: CopyOptions,
     explained: bool,
-) -> list[CopyPair]:
+) -> list[tuple[int, int, CopyPair]]:
     """The copy pairs among ``block`` (rows of ``chunk``, ids sorted within a pair;
-    ``duplicate``: same normalised words), as ``verify`` and ``explain`` give them pair by pair.
+    ``duplicate``: same normalised words), as ``verify`` and ``explain`` give them pair by pair,
+    each with the ranks of its two pages (``ranks``: each row's rank, ``ordered_ids[rank]`` its
+    id).
 
     Scores and the interleaving bound come for the whole block from ``blockverify``; only pairs
     that need more are handed to ``verify`` with their bodies: every copy when ``explained``
@@ -425,47 +456,47 @@ def _verify_block(
         unsure[chosen] = may_interleave(chunk, counts, block[chosen])
         pairwise |= unsure
         settled = (candidate & ~unsure) | (handled & duplicate)
-    out: list[CopyPair] = []
-    for k in np.flatnonzero(settled).tolist():
-        i, j = int(block[k, 0]), int(block[k, 1])
-        if duplicate[k]:
-            scores = (1.0, 1.0, 1.0)
-        else:
-            scores = (float(resemblance[k]), float(contained_a[k]), float(contained_b[k]))
-        out.append(
-            CopyPair(
-                a=ids[i],
-                b=ids[j],
-                resemblance=scores[0],
-                containment_a=scores[1],
-                containment_b=scores[2],
-                fuller=ids[j] if size_b[k] > size_a[k] else ids[i],
-                exact=bool(duplicate[k]),
-            )
+    ids = [ordered_ids[rank] for rank in ranks]
+    out: list[tuple[int, int, CopyPair]] = []
+    # The settled pairs' fields as Python lists in one go (no numpy scalar per field).
+    chosen = np.flatnonzero(settled)
+    exact = duplicate[chosen]
+    columns = zip(
+        block[chosen, 0].tolist(),
+        block[chosen, 1].tolist(),
+        np.where(exact, 1.0, resemblance[chosen]).tolist(),
+        np.where(exact, 1.0, contained_a[chosen]).tolist(),
+        np.where(exact, 1.0, contained_b[chosen]).tolist(),
+        (size_b[chosen] > size_a[chosen]).tolist(),
+        exact.tolist(),
+        strict=True,
+    )
+    for i, j, scored, share_a, share_b, b_fuller, same in columns:
+        pair = CopyPair(
+            a=ids[i],
+            b=ids[j],
+            resemblance=scored,
+            containment_a=share_a,
+            containment_b=share_b,
+            fuller=ids[j] if b_fuller else ids[i],
+            exact=same,
         )
+        out.append((ranks[i], ranks[j], pair))
     todo = np.flatnonzero(pairwise)
     if len(todo):
         needed = unique_sorted(block[todo].ravel()).tolist()
         bodies = dict(zip(needed, bodies_of(chunk, needed), strict=True))
         for k in todo.tolist():
             i, j = int(block[k, 0]), int(block[k, 1])
-            if duplicate[k]:
-                if explained:
-                    out.append(
-                        explain(
-                            ids[i],
-                            (),
-                            ids[j],
-                            (),
-                            options=options,
-                            a_body=bodies[i],
-                            b_body=bodies[j],
-                        )
-                    )
-                else:
-                    out.append(scored_pair(ids[i], bodies[i], ids[j], bodies[j], None))
-                continue
-            pair = verify(ids[i], bodies[i], ids[j], bodies[j], options, explained=explained)
-            if pair is not None:
-                out.append(pair)
+            found: CopyPair | None
+            if duplicate[k] and explained:
+                found = explain(
+                    ids[i], (), ids[j], (), options=options, a_body=bodies[i], b_body=bodies[j]
+                )
+            elif duplicate[k]:
+                found = scored_pair(ids[i], bodies[i], ids[j], bodies[j], None)
+            else:
+                found = verify(ids[i], bodies[i], ids[j], bodies[j], options, explained=explained)
+            if found is not None:
+                out.append((ranks[i], ranks[j], found))
     return out
