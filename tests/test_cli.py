@@ -121,3 +121,12 @@ def test_topics_group_stories(tmp_path: Path) -> None:
     assert len({r["topic"] for r in records}) >= 2
     code, out, _ = invoke("stories", "--db", db, "--topics")
     assert code == 0 and out.startswith("topic t")
+
+
+def test_version_says_whether_the_kernels_are_compiled() -> None:
+    result = CliRunner().invoke(main, ["--version"])
+    assert result.exit_code == 0
+    assert result.output.startswith("newsfold ")
+    # every kernel newsfold knows is compiled (CI builds them): "compiled N/N"
+    counts = result.output.split("kernels: compiled ", 1)[1].split()[0].split("/")
+    assert counts[0] == counts[1] and int(counts[0]) >= 4

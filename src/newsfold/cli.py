@@ -21,6 +21,7 @@ from .api import clean_file, ingest, open_index, run
 from .config import Settings, load_settings, parse_stages
 from .errors import ConfigError, NewsfoldError
 from .index import Index
+from .kernels import describe as describe_kernels
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -84,7 +85,9 @@ db_option = click.option(
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="newsfold")
+@click.version_option(
+    __version__, prog_name="newsfold", message=f"%(prog)s %(version)s; {describe_kernels()}"
+)
 @click.option("--debug", is_flag=True, help="Show tracebacks on errors.")
 def main(debug: bool) -> None:
     """Turn scraped news pages into clean, deduplicated stories."""
