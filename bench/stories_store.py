@@ -50,7 +50,10 @@ from newsfold.models import Article, Page
 from newsfold.stories import StoryOptions, story_features
 from newsfold.stories.features import languages_of, zipf
 
-_WORD = re.compile(r"\w+")
+# Words as the story features see them: inner apostrophes and hyphens kept ("n't", "it'd",
+# "66-year-old" are one token each, and so renamed as one; renaming their parts left them shared
+# by every family).
+_WORD = re.compile(r"\w+(?:['\u2019\-]\w+)*")
 # Pages are dated in arrival order, PER_DAY a day (as in bench/stories_scale.py), given as the
 # input's publication date (the JSONL field ``published``).
 START = date(2020, 1, 1)
