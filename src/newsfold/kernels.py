@@ -9,6 +9,7 @@ this status so that a figure is never quoted from the slow path by mistake.
 from __future__ import annotations
 
 from importlib import import_module
+from types import ModuleType
 
 # Every compiled kernel module, and what it speeds up.
 KERNELS: dict[str, str] = {
@@ -21,17 +22,18 @@ KERNELS: dict[str, str] = {
 }
 
 
+def load(name: str) -> ModuleType | None:
+    """The compiled kernel module ``name``, or None when it is not built (or refuses to load,
+    as a kernel does when the Python rules it mirrors have changed): its twin runs then."""
+    try:
+        return import_module(name)
+    except ImportError:
+        return None
+
+
 def kernels_status() -> dict[str, bool]:
     """``{module: compiled}`` for every kernel module newsfold knows."""
-    status: dict[str, bool] = {}
-    for name in KERNELS:
-        try:
-            import_module(name)
-        except ImportError:
-            status[name] = False
-        else:
-            status[name] = True
-    return status
+    return {name: load(name) is not None for name in KERNELS}
 
 
 def describe() -> str:

@@ -8,16 +8,9 @@ from __future__ import annotations
 
 from types import ModuleType
 
+from newsfold.kernels import load
 
-def _load() -> ModuleType | None:
-    try:
-        from newsfold.clean import _lines
-    except ImportError:
-        return None
-    return _lines
-
-
-KERNEL: ModuleType | None = _load()
+KERNEL: ModuleType | None = load("newsfold.clean._lines")
 
 
 def compiled() -> bool:

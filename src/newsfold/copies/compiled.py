@@ -9,16 +9,9 @@ from __future__ import annotations
 
 from types import ModuleType
 
+from newsfold.kernels import load
 
-def _load() -> ModuleType | None:
-    try:
-        from newsfold.copies import _kernels
-    except ImportError:
-        return None
-    return _kernels
-
-
-KERNELS: ModuleType | None = _load()
+KERNELS: ModuleType | None = load("newsfold.copies._kernels")
 
 
 def compiled() -> bool:
