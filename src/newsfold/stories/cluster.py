@@ -167,6 +167,30 @@ def _has_own_term(
     )
 
 
+def _score_rows(
+    rows: np.ndarray,
+    sums: np.ndarray,
+    sizes: np.ndarray,
+    inner: np.ndarray,
+    alive: np.ndarray,
+    options: StoryOptions,
+) -> np.ndarray:
+    """Average similarity of each group in ``rows`` to every group, or -1 where a merge is not
+    allowed; one row per entry of ``rows`` (all groups at the start, the merged one after)."""
+    # Rounded so that float noise from the order of additions cannot flip a decision.
+    average = np.round(sums[rows, :] / (sizes[rows, None] * sizes[None, :]), 9)
+    allowed = alive[None, :] & alive[rows, None] & (average >= options.threshold)
+    allowed[np.arange(len(rows)), rows] = False
+    if options.cohesion_ratio:
+        pairs = sizes * (sizes - 1) / 2
+        cohesion = np.divide(inner, pairs, out=np.full(len(sizes), np.inf), where=pairs > 0)
+        # Two look-alike events are each tight inside and only loosely alike across: a merge
+        # must reach a share of the looser group's own cohesion (singletons have none).
+        weaker = np.minimum(cohesion[None, :], cohesion[rows, None])
+        allowed &= (weaker == np.inf) | (average >= options.cohesion_ratio * weaker)
+    return np.where(allowed, average, -1.0)
+
+
 def _merge_scores(
     x: int,
     sums: np.ndarray,
@@ -175,37 +199,17 @@ def _merge_scores(
     alive: np.ndarray,
     options: StoryOptions,
 ) -> np.ndarray:
-    """Average similarity of group ``x`` to every group, or -1 where a merge is not allowed."""
-    # Rounded so that float noise from the order of additions cannot flip a decision.
-    average = np.round(sums[x, :] / (sizes[x] * sizes), 9)
-    allowed = alive & (average >= options.threshold)
-    allowed[x] = False
-    if not alive[x]:
-        allowed[:] = False
-    if options.cohesion_ratio:
-        pairs = sizes * (sizes - 1) / 2
-        cohesion = np.divide(inner, pairs, out=np.full(len(sizes), np.inf), where=pairs > 0)
-        # Two look-alike events are each tight inside and only loosely alike across: a merge
-        # must reach a share of the looser group's own cohesion (singletons have none).
-        weaker = np.minimum(cohesion, cohesion[x])
-        allowed &= (weaker == np.inf) | (average >= options.cohesion_ratio * weaker)
-    return np.where(allowed, average, -1.0)
+    """The scores of group ``x`` (see ``_score_rows``)."""
+    row: np.ndarray = _score_rows(np.array([x]), sums, sizes, inner, alive, options)[0]
+    return row
 
 
 def _all_merge_scores(
     sums: np.ndarray, sizes: np.ndarray, inner: np.ndarray, options: StoryOptions
 ) -> np.ndarray:
-    """``_merge_scores`` of every group at once, all groups alive: the same operations on the
-    same values element by element (so the same floats), without a call per row."""
-    average = np.round(sums / (sizes[:, None] * sizes[None, :]), 9)
-    allowed = average >= options.threshold
-    np.fill_diagonal(allowed, False)
-    if options.cohesion_ratio:
-        pairs = sizes * (sizes - 1) / 2
-        cohesion = np.divide(inner, pairs, out=np.full(len(sizes), np.inf), where=pairs > 0)
-        weaker = np.minimum(cohesion[None, :], cohesion[:, None])
-        allowed &= (weaker == np.inf) | (average >= options.cohesion_ratio * weaker)
-    return np.where(allowed, average, -1.0)
+    """The scores of every group at once, all alive (see ``_score_rows``)."""
+    k = len(sizes)
+    return _score_rows(np.arange(k), sums, sizes, inner, np.ones(k, dtype=bool), options)
 
 
 def stories_from_links(
