@@ -78,7 +78,7 @@ class Stream:
         self.articles = list(articles)
         # Rarity as the index will judge it: the pages reach the stories stage without a
         # language (no clean stage), so the options' language or the fallback tables decide.
-        self.languages = [languages_of(None, options) for _ in self.articles]
+        self.languages = languages_of(None, options)
 
     def page(self, i: int) -> Page:
         family, base = divmod(i, len(self.articles))
@@ -88,7 +88,7 @@ class Stream:
         if family:
             suffix = _suffix(family)
             digits = str(family)
-            languages = self.languages[base]
+            languages = self.languages
 
             def rename(match: re.Match[str]) -> str:
                 word = match.group()
@@ -144,7 +144,7 @@ def arrivals(stream: Stream, db: Path, stored: int, count: int, batch: int) -> t
         list(stream.pages(first, min(stored + count, first + batch)))
         for first in range(stored, stored + count, batch)
     ]
-    story_features(stream.articles[0], StoryOptions())
+    story_features(stream.articles[0], _settings(db).stories)
     index = open_index(db, _settings(db))
     start = time.process_time()
     stories_seconds = 0.0

@@ -32,3 +32,19 @@ def seed_dir(tmp_path: Path) -> Path:
 
 def read_jsonl(path: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+
+
+def ecb_articles(lang: str | None = "en") -> tuple[dict[str, Any], dict[str, str]]:
+    """The ECB+ sample fixture as articles (title, one paragraph) and each one's gold subtopic."""
+    from newsfold.models import Article
+
+    articles: dict[str, Any] = {}
+    gold: dict[str, str] = {}
+    path = FIXTURES / "stories" / "ecbplus_sample.jsonl"
+    for line in path.read_text(encoding="utf-8").splitlines():
+        doc = json.loads(line)
+        articles[doc["doc_id"]] = Article(
+            id=doc["doc_id"], title=doc["title"], paragraphs=(doc["text"],), lang=lang
+        )
+        gold[doc["doc_id"]] = doc["subtopic"]
+    return articles, gold

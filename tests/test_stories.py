@@ -8,6 +8,7 @@ from collections import defaultdict
 from pathlib import Path
 
 import pytest
+from conftest import ecb_articles
 
 from newsfold.errors import ConfigError
 from newsfold.models import Article
@@ -40,19 +41,6 @@ def seed_articles() -> dict[str, Article]:
             paragraphs=tuple(lines[n - 1].strip() for n in label["body_lines"]),
         )
     return articles
-
-
-def ecb_articles() -> tuple[dict[str, Article], dict[str, str]]:
-    articles: dict[str, Article] = {}
-    gold: dict[str, str] = {}
-    path = FIXTURES / "stories" / "ecbplus_sample.jsonl"
-    for line in path.read_text(encoding="utf-8").splitlines():
-        doc = json.loads(line)
-        articles[doc["doc_id"]] = Article(
-            id=doc["doc_id"], title=doc["title"], paragraphs=(doc["text"],), lang="en"
-        )
-        gold[doc["doc_id"]] = doc["subtopic"]
-    return articles, gold
 
 
 def features_of(articles: dict[str, Article]) -> dict[str, StoryFeatures]:

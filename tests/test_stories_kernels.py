@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import ecb_articles
 
 from newsfold.copies import UnionFind
 from newsfold.models import Article
@@ -27,13 +27,7 @@ FIXTURES = Path(__file__).parent / "fixtures"
 
 
 def ecb_features() -> dict[str, StoryFeatures]:
-    out: dict[str, StoryFeatures] = {}
-    path = FIXTURES / "stories" / "ecbplus_sample.jsonl"
-    for line in path.read_text(encoding="utf-8").splitlines():
-        doc = json.loads(line)
-        article = Article(id=doc["doc_id"], title=doc["title"], paragraphs=(doc["text"],))
-        out[doc["doc_id"]] = story_features(article)
-    return out
+    return {k: story_features(a) for k, a in ecb_articles(lang=None)[0].items()}
 
 
 @pytest.mark.parametrize(

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import random
 from pathlib import Path
 
 import pytest
+from conftest import ecb_articles
 
-from newsfold.models import Article
 from newsfold.stories import (
     StoryOptions,
     similarity,
@@ -20,21 +19,11 @@ from newsfold.stories.partition import bounded_pieces
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
-def _ecb() -> dict[str, Article]:
-    articles: dict[str, Article] = {}
-    for line in (FIXTURES / "stories" / "ecbplus_sample.jsonl").read_text("utf-8").splitlines():
-        doc = json.loads(line)
-        articles[doc["doc_id"]] = Article(
-            id=doc["doc_id"], title=doc["title"], paragraphs=(doc["text"],), lang="en"
-        )
-    return articles
-
-
 @pytest.fixture(scope="module")
 def graph() -> tuple[dict[str, object], list[tuple[str, str]]]:
     """The fixture's articles with every pair linked: one component of all of them (the links
     the stories stage finds among them form components of two at most)."""
-    features = {k: story_features(a) for k, a in _ecb().items()}
+    features = {k: story_features(a) for k, a in ecb_articles()[0].items()}
     ids = sorted(features)
     return features, [(a, b) for i, a in enumerate(ids) for b in ids[i + 1 :]]  # type: ignore[return-value]
 
