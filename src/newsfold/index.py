@@ -67,8 +67,8 @@ def _collector_paused() -> Iterator[None]:
 
     A batch allocates many short-lived containers while the process holds large long-lived
     ones (the frequency tables, the feature cache, the memos); every full collection walks all
-    of those, which took about 30% of the stories stage's time (bench/stories_store.py: 4.4 ->
-    3.0 ms per article). Ingest makes no reference cycles that need collecting within a batch
+    of those, which took about a quarter of the stories stage's time (bench/stories_store.py at
+    10k stored: 4.4 -> 3.2 ms per article). Ingest makes no reference cycles that need collecting within a batch
     (reference counting frees its objects); the collector resumes after the batch.
     """
     enabled = gc.isenabled()

@@ -97,14 +97,20 @@ def _slotted(terms: Sequence[str], slot: int) -> set[str]:
     return {f"t:{term}@{s}" for term in terms for s in (slot, slot + 1)}
 
 
-def _slot(published: str | None, window_days: int) -> int | None:
-    """The time slot of a publication date: whole ``window_days`` periods since year 1."""
-    if not window_days or not published:
+def _day(published: str | None) -> int | None:
+    """The day number (proleptic ordinal) of an ISO date, or None when unknown or unreadable."""
+    if not published:
         return None
     try:
-        return date.fromisoformat(published[:10]).toordinal() // window_days
+        return date.fromisoformat(published[:10]).toordinal()
     except ValueError:
         return None
+
+
+def _slot(published: str | None, window_days: int) -> int | None:
+    """The time slot of a publication date: whole ``window_days`` periods since year 1."""
+    day = _day(published) if window_days else None
+    return None if day is None else day // window_days
 
 
 def _cosine_with_py(table: dict[str, float], pairs: tuple[tuple[str, float], ...]) -> float:
@@ -166,12 +172,8 @@ def similarity(a: StoryFeatures, b: StoryFeatures, options: StoryOptions | None 
 
 def days_apart(a: str | None, b: str | None) -> int | None:
     """Whole days between two ISO dates, or None when either is unknown or unreadable."""
-    if not a or not b:
-        return None
-    try:
-        return abs((date.fromisoformat(a[:10]) - date.fromisoformat(b[:10])).days)
-    except ValueError:
-        return None
+    first, second = _day(a), _day(b)
+    return None if first is None or second is None else abs(first - second)
 
 
 def linked(a: StoryFeatures, b: StoryFeatures, options: StoryOptions | None = None) -> bool:
@@ -273,9 +275,5 @@ def _shared_counts(sets: Sequence[tuple[str, ...]], size: int) -> np.ndarray:
 
 
 def _ordinal(published: str | None) -> float:
-    if not published:
-        return math.nan
-    try:
-        return float(date.fromisoformat(published[:10]).toordinal())
-    except ValueError:
-        return math.nan
+    day = _day(published)
+    return math.nan if day is None else float(day)
