@@ -180,3 +180,14 @@ def test_ingest_leaves_the_garbage_collector_as_it_found_it(tmp_path: Path) -> N
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_aliases_follow_merges_and_leave_when_an_id_is_given_again(tmp_path: Path) -> None:
+    store = Store(tmp_path / "aliases.db")
+    with store.batch():
+        store.put_aliases({"s1": "s2"}, assigned={"s2"})
+        store.put_aliases({"s2": "s3"}, assigned={"s3"})  # s1 follows s2 to s3
+    assert (store.resolve("s1"), store.resolve("s2"), store.resolve("s3")) == ("s3", "s3", "s3")
+    with store.batch():
+        store.put_aliases({}, assigned={"s1", "s9"})  # s1 is a live id again
+    assert (store.resolve("s1"), store.resolve("s2")) == ("s1", "s3")

@@ -424,7 +424,7 @@ class Index:
         store.upsert_assignments(
             (a, group_of.get(a), story_of.get(a)) for a in sorted(affected)
         )
-        store.put_aliases(retired)
+        store.put_aliases(retired, set(group_of.values()) | set(story_of.values()))
 
     def _write_stories(
         self,

@@ -74,6 +74,7 @@ CREATE TABLE IF NOT EXISTS site_lines (site TEXT NOT NULL, key INTEGER NOT NULL,
     pages INTEGER NOT NULL, PRIMARY KEY (site, key)) WITHOUT ROWID;
 -- ids of stories and copy groups that merged into another: old id -> surviving id
 CREATE TABLE IF NOT EXISTS aliases (old TEXT PRIMARY KEY, survivor TEXT NOT NULL) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS aliases_survivor ON aliases (survivor);
 """
 
 
@@ -405,16 +406,17 @@ class Store:
     def delete_stories(self, ids: Collection[str]) -> None:
         self._db.executemany("DELETE FROM stories WHERE id=?", [(i,) for i in ids])
 
-    def put_aliases(self, retired: Mapping[str, str]) -> None:
-        """Record merged ids; earlier aliases of a retired id follow it to the survivor."""
+    def put_aliases(self, retired: Mapping[str, str], assigned: Collection[str]) -> None:
+        """Record merged ids; earlier aliases of a retired id follow it to the survivor.
+
+        ``assigned``: the group and story ids the rebuild just gave out. Only those can have
+        come back to life (every other stored id was checked when it was given), so only they
+        leave the aliases; scanning all assignments made each rebuild cost grow with the store.
+        """
         for old, survivor in sorted(retired.items()):
             self._db.execute("UPDATE aliases SET survivor=? WHERE survivor=?", (survivor, old))
             self._db.execute("INSERT OR REPLACE INTO aliases VALUES (?, ?)", (old, survivor))
-        # an id that came back to life is no longer an alias
-        self._db.execute(
-            "DELETE FROM aliases WHERE old IN (SELECT DISTINCT story FROM assignments"
-            " UNION SELECT DISTINCT copy_group FROM assignments)"
-        )
+        self._select_in("DELETE FROM aliases WHERE old IN ({})", assigned)
 
     def resolve(self, group_id: str) -> str:
         """The current id of a story or copy group that may have merged into another."""
