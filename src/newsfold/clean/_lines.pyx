@@ -176,9 +176,7 @@ cdef void _fill_classes() noexcept:
             bits |= SPACE
         if Py_UNICODE_ISPRINTABLE(c):
             bits |= PRINTABLE
-        if 0x3040 <= c <= 0x30FF or 0x3400 <= c <= 0x4DBF or 0x4E00 <= c <= 0x9FFF or (
-            0xF900 <= c <= 0xFAFF
-        ):
+        if _is_unspaced(c):
             bits |= UNSPACED
         _CLASSES[c] = bits
 
@@ -479,7 +477,7 @@ cdef int _fill_filter(WordFilter *words, object members) except -1:
 # --- what is read from the twin at first use ---------------------------------------------------
 
 cdef bint _bound = False
-cdef object _new_line, _Line, _short_features, _mark_gallery
+cdef object _Line, _short_features, _mark_gallery
 cdef Py_ssize_t _MEMO_CHARS, _CAPTION_MIN_CHARS, _GALLERY_COPIES, _SIGNED_WORDS
 cdef object _CLOCK, _TABLE_ROW, _photo_match
 cdef object FIRST_WORDS_HEADING, TEASER_HEADING, COMMENT_HEADING, PHOTO_CREDIT, FOOTER_CREDIT
@@ -493,7 +491,7 @@ cdef object parse_byline, parse_date, _BYLINE_FIRST
 def _bind():
     """Read the patterns, word sets and helpers of the twin (at first use: ``lines`` imports
     this module through ``clean.compiled``, so this module cannot import ``lines`` first)."""
-    global _bound, _new_line, _Line, _short_features, _mark_gallery
+    global _bound, _Line, _short_features, _mark_gallery
     global _MEMO_CHARS, _CAPTION_MIN_CHARS, _GALLERY_COPIES, _SIGNED_WORDS
     global _CLOCK, _TABLE_ROW, _photo_match
     global FIRST_WORDS_HEADING, TEASER_HEADING, COMMENT_HEADING, PHOTO_CREDIT, FOOTER_CREDIT
@@ -531,7 +529,7 @@ def _bind():
         or L._TRAILING_AGENCY.flags != re.UNICODE
     ):
         raise ImportError("newsfold.clean._lines: patterns differ from vocabulary.py")
-    _new_line, _Line = L._new_line, L.Line
+    _Line = L.Line
     _short_features, _mark_gallery = L._short_features, L._mark_gallery_captions
     _MEMO_CHARS, _CAPTION_MIN_CHARS = L._MEMO_CHARS, L._CAPTION_MIN_CHARS
     _GALLERY_COPIES, _SIGNED_WORDS = L._GALLERY_COPIES, L._SIGNED_WORDS
@@ -1180,13 +1178,6 @@ NON_WORD_EXTRA = "\u00a0\u2018\u2019\u201c\u201d\u00ab\u00bb\u2026\u2013\u2014\u
 cdef bint _credit_bound = False
 cdef object _REPORTING_STARTS, _WIRE_ENDS, _CREDIT_LINE, _REPORTING_LINE, _canon_wire
 cdef Py_ssize_t _WIRE_END_CHARS
-
-
-cdef inline bint _is_non_word(Py_UCS4 c) noexcept:
-    cdef unsigned int u = c
-    if u < 128:
-        return not ((u | 32) - 97 < 26 or u - 48 < 10 or u == 95)
-    return c in "\u00a0\u2018\u2019\u201c\u201d\u00ab\u00bb\u2026\u2013\u2014\u2022\u00b7"
 
 
 def _bind_credit():
