@@ -98,21 +98,6 @@ cdef inline uint64_t _word_marks(uint64_t block) noexcept nogil:
             | _eq7(low7, 95))
 
 
-cdef inline uint64_t _word_bits(const uint8_t* data) noexcept nogil:
-    """Bit k: is the byte at ``data + k`` a word byte."""
-    cdef uint64_t block
-    memcpy(&block, data, 8)
-    return _movemask(_word_marks(block))
-
-
-cdef inline uint64_t _stop_bits(const uint8_t* data) noexcept nogil:
-    """Bit k: is the byte at ``data + k`` a word byte or a line break."""
-    cdef uint64_t block
-    memcpy(&block, data, 8)
-    return _movemask(_word_marks(block) | (_eq7(block & 0x7F7F7F7F7F7F7F7FULL, 10)
-                                           & ~block & 0x8080808080808080ULL))
-
-
 cdef inline bint _ends_like_sentence(const uint8_t* data, Py_ssize_t start,
                                      Py_ssize_t stop) noexcept nogil:
     """``reader._ends_like_sentence`` of the line ``data[start:stop]``."""

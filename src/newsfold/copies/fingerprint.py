@@ -24,14 +24,12 @@ from newsfold.copies.lsh import band_keys
 from newsfold.copies.minhash import MinHasher
 from newsfold.copies.options import CopyOptions
 from newsfold.copies.reader import EMPTY, KEY_MASK, Chunk, read_chunk, unique_sorted
-from newsfold.copies.shingles import Body, bodies_of
+from newsfold.copies.shingles import PARAGRAPH_TAG, Body, bodies_of
 from newsfold.copies.tokens import mix64
 
 _MAX = np.uint64(np.iinfo(np.uint64).max)
 _SEED = np.uint64(0xA0761D6478BD642F)
 _ROTATION = np.uint64(0xE7037ED1A0B428DB)
-# Paragraph keys live in the same key space as band keys; this tag keeps the two apart.
-_PARAGRAPH_TAG = np.uint64(0x5A5A_0000_0000_0001)
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -143,7 +141,7 @@ def fingerprint_chunk(chunk: Chunk, options: CopyOptions) -> ChunkPrints:
             & (chunk.paragraph_lengths >= options.paragraph_key_words)
             & ~too_short[paragraph_owner]
         )
-        keys.append(mix64(chunk.paragraph_digests[chosen] ^ _PARAGRAPH_TAG) & KEY_MASK)
+        keys.append(mix64(chunk.paragraph_digests[chosen] ^ PARAGRAPH_TAG) & KEY_MASK)
         owners.append(paragraph_owner[chosen])
     return ChunkPrints(
         signatures=signatures,

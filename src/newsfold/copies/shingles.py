@@ -1,7 +1,7 @@
 """Body shingles and paragraph fingerprints: normalised words hashed to sorted uint64 arrays.
 
-Each distinct word is hashed once with xxh3-64; a word n-gram's hash is a polynomial over its
-word hashes computed for all positions at once in numpy, then put through the splitmix64
+Words are hashed by ``tokens`` (``tokens.tokenise``); a word n-gram's hash is a polynomial over
+its word hashes computed for all positions at once in numpy, then put through the splitmix64
 finaliser so that every bit depends on every word. Words come from ``text.words`` (folded,
 case-folded), so curly versus straight quotes, dashes, spacing and case never change a shingle.
 A body is tokenised once (``read_body``); shingles, digests, paragraph keys and the alignment all
@@ -14,9 +14,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-import xxhash
 
 from newsfold.copies.reader import (
+    EMPTY,
+    KEY_MASK,
     Chunk,
     _polynomials,
     finish,
@@ -26,28 +27,8 @@ from newsfold.copies.reader import (
 )
 from newsfold.copies.tokens import mix64
 
-# The polynomial base: an odd 64-bit constant (from the golden ratio).
-# Keys handed to storage fit in a signed 64-bit integer (SQLite INTEGER).
-KEY_MASK = np.uint64((1 << 63) - 1)
 # Paragraph keys live in the same key space as band keys; this tag keeps the two apart.
-_PARAGRAPH_TAG = np.uint64(0x5A5A_0000_0000_0001)
-
-EMPTY = np.zeros(0, dtype=np.uint64)
-
-
-def word_hashes(tokens: Sequence[str], vocabulary: dict[str, int] | None = None) -> np.ndarray:
-    """xxh3-64 of each token, as a uint64 array in token order.
-
-    ``vocabulary`` (token -> hash) is filled and reused, so a batch hashes each distinct word
-    once; it only saves work, the hashes are the same with or without it.
-    """
-    if not tokens:
-        return EMPTY
-    if vocabulary is None:
-        vocabulary = {}
-    for token in set(tokens).difference(vocabulary):
-        vocabulary[token] = xxhash.xxh3_64_intdigest(token.encode("utf-8"))
-    return np.fromiter(map(vocabulary.__getitem__, tokens), dtype=np.uint64, count=len(tokens))
+PARAGRAPH_TAG = np.uint64(0x5A5A_0000_0000_0001)
 
 
 def shingle_hashes(hashes: np.ndarray, size: int) -> np.ndarray:
@@ -79,11 +60,6 @@ def segment_shingles(
     offsets = np.zeros(count + 1, dtype=np.int64)
     np.cumsum([len(part) for part in parts], out=offsets[1:])
     return (np.concatenate(parts) if parts else EMPTY), offsets
-
-
-def sequence_digest(hashes: np.ndarray) -> int:
-    """A 63-bit digest of a word-hash sequence: equal for texts with the same normalised words."""
-    return xxhash.xxh3_64_intdigest(np.ascontiguousarray(hashes).tobytes()) & int(KEY_MASK)
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -269,7 +245,7 @@ def body_paragraph_keys(body: Body, min_words: int) -> np.ndarray:
     ]
     if not digests:
         return EMPTY
-    tagged = np.array(digests, dtype=np.uint64) ^ _PARAGRAPH_TAG
+    tagged = np.array(digests, dtype=np.uint64) ^ PARAGRAPH_TAG
     return unique_sorted(mix64(tagged) & KEY_MASK)
 
 

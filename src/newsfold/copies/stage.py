@@ -116,9 +116,14 @@ def key_pairs(keys: np.ndarray, owner: np.ndarray) -> np.ndarray:
     a, b = members[first], members[second]
     low, high = np.minimum(a, b), np.maximum(a, b)
     keep = low != high
-    codes = unique_sorted(low[keep] * (int(members.max()) + 1) + high[keep])
     width = int(members.max()) + 1
-    return np.stack((codes // width, codes % width), axis=1)
+    return _pairs_of_codes(low[keep] * width + high[keep], width)
+
+
+def _pairs_of_codes(codes: np.ndarray, width: int) -> np.ndarray:
+    """The sorted unique pairs ``(i, j)`` of the pair codes ``i * width + j``."""
+    codes = unique_sorted(codes)
+    return np.stack((codes // max(width, 1), codes % max(width, 1)), axis=1)
 
 
 def _key_pairs_by_part(keys: np.ndarray, owner: np.ndarray, count: int) -> np.ndarray:
@@ -130,8 +135,7 @@ def _key_pairs_by_part(keys: np.ndarray, owner: np.ndarray, count: int) -> np.nd
         chosen = low == np.uint64(part)
         pairs = key_pairs(keys[chosen], owner[chosen])
         found.append(pairs[:, 0] * count + pairs[:, 1])
-    codes = unique_sorted(np.concatenate(found))
-    return np.stack((codes // max(count, 1), codes % max(count, 1)), axis=1)
+    return _pairs_of_codes(np.concatenate(found), count)
 
 
 def _candidate_pairs(
@@ -158,8 +162,7 @@ def _candidate_pairs(
         kernels.part_codes(keys, owner, rank, flags, count, part, KEY_PARTS, sizes[part])
         for part in range(KEY_PARTS)
     ]
-    codes = unique_sorted(np.concatenate(found))
-    return np.stack((codes // max(count, 1), codes % max(count, 1)), axis=1)
+    return _pairs_of_codes(np.concatenate(found), count)
 
 
 def _chunks(count: int, size: int) -> Iterator[tuple[int, int]]:
