@@ -31,7 +31,7 @@ from contextlib import contextmanager
 from itertools import islice
 from typing import Any
 
-from .backends.local import page_paragraphs
+from .backends.local import raw_paragraphs
 from .clean import SiteLines, SiteLineStats, clean_page
 from .clean.site import page_line_keys
 from .config import Settings
@@ -119,16 +119,6 @@ def compared_text(
     if site_lines is None or not site:
         return list(paragraphs)
     return drop_repeated(paragraphs, site_lines.repeated(site, min_pages=min_pages, min_share=0.0))
-
-
-def raw_paragraphs(page: Page) -> tuple[str, ...]:
-    """A page's text as given (the ``copies``-only mode): blank-line blocks, else lines."""
-    text = page.text
-    if text is None:
-        import trafilatura
-
-        text = trafilatura.html2txt(page.html or "") or ""
-    return tuple(page_paragraphs(text))
 
 
 class Index:

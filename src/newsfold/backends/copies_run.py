@@ -20,6 +20,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
+from newsfold.backends.local import raw_paragraphs
 from newsfold.clean import SiteLineStats
 from newsfold.config import Settings
 from newsfold.copies.stage import CHUNK_BODIES, find_copies_streamed
@@ -29,7 +30,6 @@ from newsfold.index import (
     content_hash,
     counted_as_repeat,
     failure_skip,
-    raw_paragraphs,
 )
 from newsfold.models import Page, Skip
 from newsfold.report import RunReport
