@@ -110,6 +110,39 @@ def test_assign_ids_is_deterministic_and_collision_free(order: int) -> None:
     assert ids["c"] not in taken
 
 
+class _AskedIds:
+    """A ``taken`` container that records what it was asked."""
+
+    def __init__(self, held: set[str]) -> None:
+        self.held = held
+        self.asked: list[object] = []
+
+    def __contains__(self, name: object) -> bool:
+        self.asked.append(name)
+        return name in self.held
+
+
+def test_assign_ids_asks_taken_only_about_names_it_would_give() -> None:
+    taken = _AskedIds({short_id("s", "c"), short_id("s", "c#1")})
+    ids, _ = assign_ids([("a", "b"), ("c",)], {"a": "s1"}, "s", taken)
+    assert ids["a"] == "s1" and ids["c"] == short_id("s", "c#2")
+    assert taken.asked == [short_id("s", "c"), short_id("s", "c#1"), short_id("s", "c#2")]
+
+
+def test_store_answers_whether_a_group_id_is_in_use(tmp_path: Path) -> None:
+    index = Index(Store(tmp_path / "ids.db"), Settings())
+    index.add(_pages())
+    records = list(index.article_records())
+    story = next(r["story"] for r in records if r["story"])
+    group = next(r["copy_group"] for r in records if r["copy_group"])
+    assert index.store.has_group_id("story", story)
+    assert index.store.has_group_id("copy_group", group)
+    assert not index.store.has_group_id("story", group)
+    assert not index.store.has_group_id("copy_group", "g-not-given")
+    with pytest.raises(ValueError):
+        index.store.has_group_id("article", story)
+
+
 def test_split_keeps_the_id_with_the_larger_part() -> None:
     previous = {m: "s1" for m in "abcde"}
     ids, retired = assign_ids([("a", "b"), ("c", "d", "e")], previous, "s")

@@ -385,9 +385,9 @@ class Index:
         if settings.runs("copies"):
             with report.timed("copies"):
                 groups = _components(nodes, [(p.a, p.b) for p in pairs])
-                taken = store.group_ids("copy_group") - {g for g, _ in previous.values() if g}
                 group_of, retired_groups = assign_ids(
-                    groups, {a: g for a, (g, _) in previous.items()}, "g", frozenset(taken)
+                    groups, {a: g for a, (g, _) in previous.items()}, "g",
+                    _StoredIds(store, "copy_group", {g for g, _ in previous.values() if g}),
                 )
                 retired.update(retired_groups)
         story_of: dict[str, str] = {}
@@ -405,7 +405,7 @@ class Index:
                 stories.sort()
                 story_of, retired_stories = assign_ids(
                     stories, {a: s for a, (_, s) in previous.items()}, "s",
-                    frozenset(store.group_ids("story") - old_story_ids),
+                    _StoredIds(store, "story", old_story_ids),
                 )
                 retired.update(retired_stories)
             with report.timed("digest"):
@@ -493,6 +493,21 @@ class Index:
         features = self._stored_features({a for members in stories.values() for a in members})
         topics = topics_from_stories(features, stories, self.settings.stories)
         return {story: short_id("t", topic[0]) for topic in topics for story in topic}
+
+
+class _StoredIds:
+    """Ids of copy groups (or stories) in the store, less those being rebuilt: what a new name
+    given by ``assign_ids`` must avoid, asked one name at a time (an indexed look-up each)."""
+
+    def __init__(self, store: Store, column: str, rebuilt: Collection[str]) -> None:
+        self._store, self._column, self._rebuilt = store, column, rebuilt
+
+    def __contains__(self, group_id: object) -> bool:
+        return (
+            isinstance(group_id, str)
+            and group_id not in self._rebuilt
+            and self._store.has_group_id(self._column, group_id)
+        )
 
 
 def _components(nodes: Sequence[str], edges: Iterable[tuple[str, str]]) -> list[tuple[str, ...]]:

@@ -11,7 +11,7 @@ names every group the same way whatever the order of the pages.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Container, Mapping, Sequence
 
 import xxhash
 
@@ -29,12 +29,14 @@ def assign_ids(
     components: Sequence[Sequence[str]],
     previous: Mapping[str, str | None],
     prefix: str,
-    taken: frozenset[str] = frozenset(),
+    taken: Container[str] = frozenset(),
 ) -> tuple[dict[str, str], dict[str, str]]:
     """Name each component; returns (member -> id, retired id -> surviving id).
 
     ``previous`` maps members to the id their group had before (None or absent when new);
-    ``taken`` holds ids in use outside these components, which a new name must avoid.
+    ``taken`` holds ids in use outside these components, which a new name must avoid: any
+    container, asked only about the names this call would give (a store answers that with a
+    few indexed look-ups, where listing every id it holds grows with the store).
 
     >>> ids, retired = assign_ids([("a", "b", "c")], {"a": "s1", "b": "s1", "c": "s2"}, "s")
     >>> ids["c"], retired
@@ -57,13 +59,13 @@ def assign_ids(
         if index not in name and old not in claimed:
             name[index] = old
             claimed.add(old)
-    used = set(taken) | claimed
+    used = set(claimed)
     for index, members in enumerate(components):
         if index in name:
             continue
         first = min(members)
         candidate, n = short_id(prefix, first), 1
-        while candidate in used:
+        while candidate in used or candidate in taken:
             candidate, n = short_id(prefix, f"{first}#{n}"), n + 1
         name[index] = candidate
         used.add(candidate)
