@@ -38,6 +38,7 @@ from newsfold.models import Article, Page
 from newsfold.stories import (
     StoryFeatures,
     StoryOptions,
+    TermIndex,
     candidate_pairs,
     cluster,
     index_keys,
@@ -191,16 +192,15 @@ def incremental(
     features: dict[str, StoryFeatures], order: Sequence[str], options: StoryOptions
 ) -> list[tuple[str, ...]]:
     """What a store builds when articles arrive one at a time in ``order`` (as index.py does)."""
-    index: dict[str, list[str]] = defaultdict(list)
+    index = TermIndex()
     links: set[tuple[str, str]] = set()
     for new in order:
         mine = features[new]
-        stored, lookups = index_keys(mine, options)
-        for old in sorted({old for key in lookups for old in index.get(key, ())}):
+        entry, lookup = index_keys(mine, options)
+        for old in sorted(index.candidates(lookup)):
             if linked(mine, features[old], options):
                 links.add((min(new, old), max(new, old)))
-        for key in stored:
-            index[key].append(new)
+        index.add(new, entry)
     return stories_from_links(features, links, (), options)
 
 

@@ -13,10 +13,10 @@ favourable case for posting lists (no key word recurs across families); ``--rena
 keeps the mid-frequency words ("quake", "rehab", "hijacking") shared by all families, a harsh
 case (every family repeats the same look-alike events with the same wording, within days).
 
-The store is simulated by in-memory dicts: an inverted index (key -> ids) and the features,
+The store is simulated in memory: an inverted index (``stories.TermIndex``, term -> slot -> ids) and the features,
 regenerated on demand from the real article and the family (a stand-in for a store read, timed
 apart). After ``size`` articles are stored, ``--arrivals`` more arrive one at a time, each doing
-what ``index.py`` does per article: ``candidate_keys``, look up the stored candidates, ``linked``
+what ``index.py`` does per article: ``index_keys``, look up the stored candidates, ``linked``
 for each, store its keys. Prints articles/s per stage, candidates per arrival, the largest
 posting lists, and memory (peak resident set).
 Feature extraction is timed on the real articles (it does not depend on the store size), the
@@ -29,7 +29,6 @@ import argparse
 import resource
 import sys
 import time
-from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date, timedelta
 from functools import lru_cache
@@ -43,7 +42,7 @@ from newsfold.kernels import describe
 from newsfold.stories import (
     StoryFeatures,
     StoryOptions,
-    candidate_keys,
+    TermIndex,
     index_keys,
     linked,
     story_features,
@@ -115,11 +114,10 @@ def peak_rss_mb() -> float:
 def run(stream: Stream, size: int, arrivals: int, options: StoryOptions) -> float:
     """Fill the index with ``size`` articles, time ``arrivals`` more; returns seconds per
     arrival spent on keys, look-up and linking."""
-    index: dict[str, list[int]] = defaultdict(list)
+    index = TermIndex()
     start = time.perf_counter()
     for i in range(size):
-        for key in candidate_keys(stream.features(i), options):
-            index[key].append(i)
+        index.add(str(i), index_keys(stream.features(i), options)[0])
     fill_seconds = time.perf_counter() - start
     keys_seconds = lookup_seconds = read_seconds = link_seconds = 0.0
     candidates_total = links = 0
@@ -128,26 +126,25 @@ def run(stream: Stream, size: int, arrivals: int, options: StoryOptions) -> floa
         # computed from its text (timed apart, above), here they are a synthetic rename.
         mine = stream.features(i)
         t0 = time.perf_counter()
-        keys, lookups = index_keys(mine, options)
+        entry, lookup = index_keys(mine, options)
         t1 = time.perf_counter()
-        candidates = sorted({old for key in lookups for old in index.get(key, ())})
+        candidates = sorted(int(old) for old in index.candidates(lookup))
         t2 = time.perf_counter()
         stored = [stream.features(old) for old in candidates]
         t3 = time.perf_counter()
         links += sum(linked(mine, other, options) for other in stored)
-        for key in keys:
-            index[key].append(i)
+        index.add(str(i), entry)
         t4 = time.perf_counter()
         keys_seconds += t1 - t0
         lookup_seconds += t2 - t1
         read_seconds += t3 - t2
         link_seconds += t4 - t3
         candidates_total += len(candidates)
-    postings = sum(len(ids) for ids in index.values())
-    largest = sorted(((len(ids), key) for key, ids in index.items()), reverse=True)[:3]
+    postings = index.postings()
+    largest = index.largest(3)
     kernel = keys_seconds + lookup_seconds + link_seconds
     print(
-        f"\n== {size:,} stored articles ({len(index):,} keys, {postings:,} postings; filled at "
+        f"\n== {size:,} stored articles ({len(index):,} key terms, {postings:,} postings; filled at "
         f"{size / fill_seconds:,.0f} articles/s), then {arrivals:,} arrivals one at a time"
     )
     print(

@@ -97,7 +97,8 @@ def test_story_features_and_decisions_are_the_same_without_kernels(
     monkeypatch.setattr(text, "_split_sentences", None)
     monkeypatch.setattr(text, "_word_tokens", None)
     monkeypatch.setattr(features, "_name_tokens", features._name_tokens_py)
-    monkeypatch.setattr(link, "_cosine_with", link._cosine_with_py)
+    monkeypatch.setattr(link, "_vector", link._vector_py)
+    monkeypatch.setattr(link, "_vector_cosine", link._vector_cosine_py)
     monkeypatch.setattr(link, "_weighted_overlap", link._weighted_overlap_py)
     pure = [story_features(a, options) for a in articles]
     assert pure == compiled
@@ -114,7 +115,34 @@ def test_story_features_and_decisions_are_the_same_without_kernels(
 )
 def test_sparse_cosine_matches(left: dict[str, float], right: dict[str, float]) -> None:
     pairs = tuple(right.items())
-    assert _link.cosine_with(left, pairs) == link._cosine_with_py(left, pairs)
+    sorted_left, sorted_right = _link.SortedVector(tuple(left.items())), _link.SortedVector(pairs)
+    expected = link._cosine_with_py(left, pairs)
+    assert _link.sorted_cosine(sorted_left, sorted_right) == expected
+    assert _link.sorted_cosine(sorted_right, sorted_left) == expected
+
+
+def test_sorted_cosine_compares_terms_whose_hashes_collide() -> None:
+    # CPython hashes -1 and -2 alike: equal hashes must not make two different terms one.
+    assert hash(-1) == hash(-2)
+    left = _link.SortedVector(((-1, 0.6), (-2, 0.8)))
+    assert _link.sorted_cosine(left, _link.SortedVector(((-2, 1.0),))) == 0.8
+    assert _link.sorted_cosine(left, _link.SortedVector(((-1, 1.0), (7, 0.5)))) == 0.6
+    assert _link.sorted_cosine(left, _link.SortedVector(((-3, 1.0),))) == 0.0
+    assert _link.sorted_cosine(_link.SortedVector(()), left) == 0.0
+
+
+def test_story_decisions_on_real_pairs_match_the_twin(monkeypatch: pytest.MonkeyPatch) -> None:
+    from conftest import ecb_articles
+
+    options = StoryOptions()
+    articles = list(ecb_articles()[0].values())[:120]
+    compiled = [story_features(a, options) for a in articles]
+    scores = [link.similarity(a, b, options) for a in compiled for b in compiled[:40]]
+    monkeypatch.setattr(link, "_vector", link._vector_py)
+    monkeypatch.setattr(link, "_vector_cosine", link._vector_cosine_py)
+    fresh = [story_features(a, options) for a in articles]
+    assert [link.similarity(a, b, options) for a in fresh for b in fresh[:40]] == scores
+    assert sum(0.2 < s < 1 for s in scores) > 20
 
 
 @settings(max_examples=200, deadline=None)

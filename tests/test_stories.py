@@ -13,17 +13,19 @@ from conftest import ecb_articles
 from newsfold.errors import ConfigError
 from newsfold.models import Article
 from newsfold.stories import (
+    IndexLookup,
     StoryFeatures,
     StoryOptions,
-    candidate_keys,
+    TermIndex,
     cluster,
+    index_keys,
     linked,
-    query_keys,
     similarity,
     stories_from_links,
     story_features,
     topics_from_stories,
 )
+from newsfold.stories.link import UNDATED
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -47,6 +49,13 @@ def features_of(articles: dict[str, Article]) -> dict[str, StoryFeatures]:
     return {key: story_features(article) for key, article in articles.items()}
 
 
+def finds(arrival: StoryFeatures, stored: StoryFeatures) -> bool:
+    """Does ``arrival`` find ``stored`` in the inverted index?"""
+    index = TermIndex()
+    index.add("stored", index_keys(stored)[0])
+    return index.candidates(index_keys(arrival)[1]) == {"stored"}
+
+
 def test_seed_pages_form_one_story() -> None:
     features = features_of(seed_articles())
     assert cluster(features) == [tuple(sorted(features))]
@@ -58,7 +67,7 @@ def test_seed_rewrite_links_to_the_wire_copy_alone() -> None:
     wire = features["000_c8debece95dd983e.txt"]
     assert linked(rewrite, wire)
     assert linked(wire, rewrite)
-    assert set(candidate_keys(rewrite)) & set(candidate_keys(wire))
+    assert finds(rewrite, wire) and finds(wire, rewrite)
     assert cluster({"000": wire, "004": rewrite}) == [("000", "004")]
 
 
@@ -127,17 +136,16 @@ def test_incremental_ingest_equals_batch() -> None:
     rng = random.Random(11)
     for _ in range(3):
         rng.shuffle(ids)
-        index: dict[str, list[str]] = defaultdict(list)
+        index = TermIndex()
         links: set[tuple[str, str]] = set()
         seen: dict[str, StoryFeatures] = {}
         for new in ids:
             mine = features[new]
-            candidates = {old for key in query_keys(mine) for old in index.get(key, ())}
-            for old in sorted(candidates):
+            entry, lookup = index_keys(mine)
+            for old in sorted(index.candidates(lookup)):
                 if linked(mine, seen[old]):
                     links.add((min(new, old), max(new, old)))
-            for key in candidate_keys(mine):
-                index[key].append(new)
+            index.add(new, entry)
             seen[new] = mine
             # What the store would show after each arrival is already a valid grouping.
             partial = stories_from_links(seen, links)
@@ -204,7 +212,7 @@ def test_unknown_language_and_empty_article() -> None:
     assert linked(english, unknown)
     empty = story_features(Article(id="e"))
     assert empty.terms == () and not linked(empty, unknown)
-    assert candidate_keys(empty) == []
+    assert index_keys(empty)[0].terms == () and not finds(unknown, empty)
 
 
 @pytest.mark.parametrize(
@@ -270,15 +278,19 @@ def test_dated_keys_meet_within_the_window_and_names_meet_undated() -> None:
 
     first = dated(wire, "2019-04-25")
     for later in ("2019-04-25", "2019-05-02", "2019-05-09"):  # 0, 7 and 14 days on
-        assert set(candidate_keys(first)) & set(candidate_keys(dated(rewrite, later)))
+        assert finds(first, dated(rewrite, later)) and finds(dated(rewrite, later), first)
     far = dated(rewrite, "2019-09-01")
-    assert not {k for k in candidate_keys(first) if "@" in k} & set(candidate_keys(far))
+    # Far apart, they meet only through rare terms (keyed whatever the dates), not in a window.
+    lookup = index_keys(first)[1]
+    window_only = IndexLookup((), lookup.windowed, lookup.slot)
+    index = TermIndex()
+    index.add("far", index_keys(far)[0])
+    assert index.candidates(window_only) == set()
+    assert finds(first, far) == bool(set(lookup.anytime) & set(index_keys(far)[0].terms))
     undated = dated(rewrite, None)
     # A dated and an undated write-up meet through any strong term they share, whichever
-    # arrives first: the undated one looks up the dated one's d: keys, the dated one the
-    # undated one's t: keys.
-    assert set(query_keys(undated)) & set(candidate_keys(first))
-    assert set(query_keys(first)) & set(candidate_keys(undated))
+    # arrives first.
+    assert finds(undated, first) and finds(first, undated)
     assert cluster({"a": first, "b": undated}) == [("a", "b")]
 
 
@@ -337,6 +349,19 @@ def test_pages_with_no_article_join_no_story(tmp_path: Path) -> None:
     assert story["other"] not in (None, story["seed-000"])
 
 
+def _documented_candidates(a: StoryFeatures, b: StoryFeatures) -> bool:
+    """``index_keys``'s rule, written out: a shared key term, and either date unknown, or the
+    term rare, or time slots at most one apart."""
+    entry_a, lookup_a = index_keys(a)
+    entry_b = index_keys(b)[0]
+    shared = set(entry_a.terms) & set(entry_b.terms)
+    if not shared:
+        return False
+    if UNDATED in (entry_a.slot, entry_b.slot) or shared & set(lookup_a.anytime):
+        return True
+    return abs(entry_a.slot - entry_b.slot) <= 1
+
+
 def test_candidate_relation_is_symmetric_for_dated_and_undated_articles() -> None:
     """Whether a and b become candidates must not depend on which arrived first: the keys one
     looks up meet the keys the other is stored under exactly when the reverse holds."""
@@ -356,12 +381,46 @@ def test_candidate_relation_is_symmetric_for_dated_and_undated_articles() -> Non
                 )
             )
         )
-    stored = [set(candidate_keys(f)) for f in features]
-    looked = [set(query_keys(f)) for f in features]
+    index = TermIndex()
+    for i, f in enumerate(features):
+        index.add(str(i), index_keys(f)[0])
+    found = [index.candidates(index_keys(f)[1]) for f in features]
     met = 0
     for i in range(len(features)):
         for j in range(i + 1, len(features)):
-            forward, backward = bool(looked[i] & stored[j]), bool(looked[j] & stored[i])
+            forward, backward = str(j) in found[i], str(i) in found[j]
             assert forward == backward, (i, j)
+            assert forward == _documented_candidates(features[i], features[j]), (i, j)
             met += forward
     assert met > 0
+
+
+def test_store_index_finds_what_the_memory_index_finds(tmp_path: Path) -> None:
+    """The SQLite inverted index (``Store.story_candidates``) and ``TermIndex`` give the same
+    candidates, for dated, undated and far-apart articles, and with time slots off."""
+    from newsfold.store.sqlite import Store
+
+    articles, _ = ecb_articles()
+    rng = random.Random(9)
+    for options in (StoryOptions(), StoryOptions(window_days=0)):
+        features = {}
+        for article in list(articles.values())[:150]:
+            published = rng.choice([None, "2019-04-25", "2019-05-06", "2019-05-20", "2021-01-01"])
+            features[article.id] = story_features(
+                Article(id=article.id, paragraphs=article.paragraphs, published=published),
+                options,
+            )
+        store = Store(tmp_path / f"index{options.window_days}.db")
+        memory = TermIndex()
+        with store.batch():
+            for article_id, f in features.items():
+                entry = index_keys(f, options)[0]
+                store.put_story_features(article_id, f.to_dict(), entry)
+                memory.add(article_id, entry)
+        found = 0
+        for f in features.values():
+            lookup = index_keys(f, options)[1]
+            assert store.story_candidates(lookup) == memory.candidates(lookup)
+            found += len(memory.candidates(lookup))
+        assert found > len(features)  # not only each article finding itself
+        store.close()

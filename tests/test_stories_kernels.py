@@ -13,8 +13,8 @@ from newsfold.models import Article
 from newsfold.stories import (
     StoryFeatures,
     StoryOptions,
-    candidate_keys,
     cluster,
+    index_keys,
     refine,
     similarity,
     stories_from_links,
@@ -135,12 +135,13 @@ def test_terms_rank_by_weight_then_alphabetically() -> None:
     assert [term for term, _ in body.terms] == ["zzqxw", "qqzxw"]
 
 
-def test_candidate_keys_are_few_and_sorted() -> None:
+def test_index_keys_are_few_and_sorted() -> None:
     options = StoryOptions(keys_per_article=5)
     for features in ecb_features().values():
-        keys = candidate_keys(features, options)
-        assert len(keys) <= 5
-        assert keys == sorted(keys)
+        entry, lookup = index_keys(features, options)
+        assert len(entry.terms) <= 5
+        assert list(entry.terms) == sorted(entry.terms)
+        assert sorted(lookup.anytime + lookup.windowed) == list(entry.terms)
 
 
 def test_similarity_matrix_matches_pairwise_similarity() -> None:

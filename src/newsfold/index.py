@@ -324,15 +324,15 @@ class Index:
     def _link_story(self, article: Article, report: RunReport) -> None:
         options = self.settings.stories
         features = story_features(article, options)
-        keys, lookups = index_keys(features, options)
-        candidates = self.store.story_candidates(lookups) - {article.id}
+        entry, lookup = index_keys(features, options)
+        candidates = self.store.story_candidates(lookup) - {article.id}
         stored = self._stored_features(candidates)
         for other_id in sorted(stored):
             if linked(features, stored[other_id], options):
                 self.store.put_story_link(article.id, other_id)
                 self.store.add_pending((other_id,))
                 report.story_links_new += 1
-        self.store.put_story_features(article.id, features.to_dict(), keys)
+        self.store.put_story_features(article.id, features.to_dict(), entry)
         self._features[article.id] = features
 
     # -- derived state ----------------------------------------------------------------------------

@@ -23,10 +23,13 @@ import orjson
 
 from ..errors import NotFoundError, StoreError
 from ..models import Article, CopyPair, Page, Story
+from ..stories.link import IndexEntry, IndexLookup
 
-# 3: story index keys hold d: keys for dated articles (see stories.link.candidate_keys);
-# assignments no longer keep the component an article was refined in.
-SCHEMA_VERSION = 3
+# 3: story index keys hold d: keys for dated articles; assignments no longer keep the component
+# an article was refined in.
+# 4: the stories inverted index is story_terms (term, slot, id): one posting per key term, the
+# time window read at look-up (story_keys held up to four keys per term: two slots, d:, t:).
+SCHEMA_VERSION = 4
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -50,8 +53,10 @@ CREATE TABLE IF NOT EXISTS lsh_buckets (key INTEGER NOT NULL, id TEXT NOT NULL,
 CREATE TABLE IF NOT EXISTS copy_pairs (a TEXT NOT NULL, b TEXT NOT NULL, data TEXT NOT NULL,
     PRIMARY KEY (a, b)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS story_features (id TEXT PRIMARY KEY, data TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS story_keys (key TEXT NOT NULL, id TEXT NOT NULL,
-    PRIMARY KEY (key, id)) WITHOUT ROWID;
+-- the stories inverted index: one posting per key term of an article, with its time slot
+-- (stories.link.index_keys; -1 when undated), so a look-up reads the slots it needs in order
+CREATE TABLE IF NOT EXISTS story_terms (term TEXT NOT NULL, slot INTEGER NOT NULL,
+    id TEXT NOT NULL, PRIMARY KEY (term, slot, id)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS story_links (a TEXT NOT NULL, b TEXT NOT NULL,
     PRIMARY KEY (a, b)) WITHOUT ROWID;
 -- derived: each article's copy group and story
@@ -289,20 +294,31 @@ class Store:
 
     # -- stories: features, inverted index, links ----------------------------------------------
 
-    def put_story_features(
-        self, article_id: str, data: dict[str, Any], keys: Sequence[str]
-    ) -> None:
+    def put_story_features(self, article_id: str, data: dict[str, Any], entry: IndexEntry) -> None:
         self._db.execute(
             "INSERT OR REPLACE INTO story_features VALUES (?, ?)",
             (article_id, orjson.dumps(data).decode("utf-8")),
         )
         self._db.executemany(
-            "INSERT OR IGNORE INTO story_keys VALUES (?, ?)", [(k, article_id) for k in keys]
+            "INSERT OR IGNORE INTO story_terms VALUES (?, ?, ?)",
+            [(term, entry.slot, article_id) for term in entry.terms],
         )
 
-    def story_candidates(self, keys: Sequence[str]) -> set[str]:
-        sql = "SELECT DISTINCT id FROM story_keys WHERE key IN ({})"
-        return {row[0] for row in self._select_in(sql, keys)}
+    def story_candidates(self, lookup: IndexLookup) -> set[str]:
+        """Ids stored under what ``lookup`` asks for (the in-memory twin is
+        ``stories.TermIndex``): every posting of its anytime terms; the postings of its windowed
+        terms in its slots (undated, and three around its own), one seek of the (term, slot)
+        index each."""
+        found: set[str] = set()
+        select = "SELECT id FROM story_terms WHERE term IN ({})"
+        for chunk in _chunks(sorted(lookup.anytime)):
+            found.update(r[0] for r in self._db.execute(select.format(_marks(chunk)), chunk))
+        slots = lookup.slots()
+        windowed = select + f" AND slot IN ({_marks(slots)})"
+        for chunk in _chunks(sorted(lookup.windowed)):
+            rows = self._db.execute(windowed.format(_marks(chunk)), (*chunk, *slots))
+            found.update(r[0] for r in rows)
+        return found
 
     def story_features(self, ids: Collection[str]) -> dict[str, dict[str, Any]]:
         out: dict[str, dict[str, Any]] = {}
@@ -466,6 +482,10 @@ class Store:
             raise NotFoundError(f"no story {story_id!r} in {self.path}")
         record: dict[str, Any] = json.loads(row[0])
         return record
+
+
+def _marks(values: Sequence[Any]) -> str:
+    return ",".join("?" * len(values))
 
 
 def _chunks(values: Sequence[Any], size: int = 500) -> Iterator[Sequence[Any]]:

@@ -16,20 +16,28 @@ from newsfold.stories.cluster import (
     stories_from_links,
 )
 from newsfold.stories.features import StoryFeatures, story_features
-from newsfold.stories.link import candidate_keys, index_keys, linked, query_keys, similarity
+from newsfold.stories.link import (
+    IndexEntry,
+    IndexLookup,
+    TermIndex,
+    index_keys,
+    linked,
+    similarity,
+)
 from newsfold.stories.options import StoryOptions
 from newsfold.stories.topics import story_centroid, topics_from_stories
 
 __all__ = [
+    "IndexEntry",
+    "IndexLookup",
     "StoryFeatures",
     "StoryOptions",
-    "candidate_keys",
+    "TermIndex",
     "candidate_pairs",
     "cluster",
     "find_links",
     "index_keys",
     "linked",
-    "query_keys",
     "refine",
     "similarity",
     "stories_from_links",

@@ -1,8 +1,11 @@
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 
 import numpy as np
 
-def cosine_with(table: dict[str, float], pairs: tuple[tuple[str, float], ...]) -> float: ...
+class SortedVector:
+    def __init__(self, pairs: tuple[tuple[Hashable, float], ...]) -> None: ...
+
+def sorted_cosine(a: SortedVector, b: SortedVector) -> float: ...
 def weighted_overlap(
     vectors: Sequence[tuple[tuple[str, float], ...]], size: int
 ) -> np.ndarray: ...

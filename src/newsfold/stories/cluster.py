@@ -9,14 +9,14 @@ arrive and re-runs ``stories_from_links`` on the touched components gets the bat
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 import numpy as np
 
 from newsfold.copies.unionfind import UnionFind
 from newsfold.stories.features import StoryFeatures
-from newsfold.stories.link import index_keys, linked, similarity_matrix
+from newsfold.stories.link import IndexLookup, TermIndex, index_keys, linked, similarity_matrix
 from newsfold.stories.options import StoryOptions
 
 Pair = tuple[str, str]
@@ -25,21 +25,19 @@ Pair = tuple[str, str]
 def candidate_pairs(
     features: Mapping[str, StoryFeatures], options: StoryOptions | None = None
 ) -> Iterator[Pair]:
-    """Each unordered pair of ids where one looks up a key the other is stored under (see
-    ``candidate_keys``; the relation is symmetric), once, as ``(low, high)``, sorted."""
+    """Each unordered pair of ids where one finds the other in the inverted index (see
+    ``index_keys``; the relation is symmetric), once, as ``(low, high)``, sorted."""
     options = options or StoryOptions()
-    index: dict[str, list[str]] = defaultdict(list)
-    lookups: dict[str, list[str]] = {}
+    index = TermIndex()
+    lookups: dict[str, IndexLookup] = {}
     for article_id in sorted(features):
-        stored, lookups[article_id] = index_keys(features[article_id], options)
-        for key in stored:
-            index[key].append(article_id)
+        entry, lookups[article_id] = index_keys(features[article_id], options)
+        index.add(article_id, entry)
     seen: set[Pair] = set()
     for article_id in sorted(features):
-        for key in lookups[article_id]:
-            for other in index.get(key, ()):
-                if other != article_id:
-                    seen.add((article_id, other) if article_id < other else (other, article_id))
+        for other in index.candidates(lookups[article_id]):
+            if other != article_id:
+                seen.add((article_id, other) if article_id < other else (other, article_id))
     yield from sorted(seen)
 
 

@@ -100,30 +100,10 @@ class StoryFeatures:
     lang: str | None = None
     # The dense embedding of title and lead (``StoryOptions.embed_weight`` > 0 only).
     embedding: tuple[float, ...] = ()
-    # Look-up tables of ``terms`` / ``entities``, built on first use by ``term_map`` /
-    # ``entity_map``: a pair decision walks one side's pairs through the other's table.
-    _term_map: dict[str, float] | None = field(default=None, init=False, repr=False, compare=False)
-    _entity_map: dict[str, float] | None = field(
-        default=None, init=False, repr=False, compare=False
-    )
-
-    def term_map(self) -> dict[str, float]:
-        """``terms`` as a dict (built once per object; do not modify it)."""
-        if self._term_map is None:
-            object.__setattr__(self, "_term_map", dict(self.terms))
-        assert self._term_map is not None
-        return self._term_map
-
-    def entity_map(self) -> dict[str, float]:
-        """``entities`` as a dict (built once per object; do not modify it)."""
-        if self._entity_map is None:
-            object.__setattr__(self, "_entity_map", dict(self.entities))
-        assert self._entity_map is not None
-        return self._entity_map
-
-    def has_maps(self) -> bool:
-        """Whether ``term_map`` was built already (the cheaper side to look terms up in)."""
-        return self._term_map is not None
+    # What the pair decisions read, in the form they compare fastest (``stories.link``'s
+    # ``_view``: sorted vectors of terms and entities, the day), built on first use: a decision
+    # runs for every candidate pair, and a stored article is a candidate of many arrivals.
+    _link_view: Any = field(default=None, init=False, repr=False, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         return {

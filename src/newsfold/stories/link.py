@@ -8,70 +8,123 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import numpy as np
 
 from newsfold.stories.features import StoryFeatures, languages_of, zipf
 from newsfold.stories.options import StoryOptions
 
-# See candidate_keys: strong terms rarer than this are keyed without a time slot as well.
+# Strong terms rarer than this are found whatever the two articles' dates (see ``index_keys``).
 _TIMELESS_KEY_ZIPF = 3.0
 # An article whose strongest terms are all common keys this many of them anyway.
 _FALLBACK_KEYS = 3
+# The time slot of an article without a (readable) publication date, or of every article when
+# time-slotting is off (``window_days`` 0).
+UNDATED = -1
 
 
-def candidate_keys(features: StoryFeatures, options: StoryOptions | None = None) -> list[str]:
-    """Inverted-index keys an article is stored under: its strongest terms (at most
-    ``keys_per_article``); :func:`query_keys` are the keys it looks up.
+@dataclass(frozen=True, slots=True)
+class IndexEntry:
+    """Where an article is stored in the inverted index: under each of its strongest ``terms``,
+    in its time ``slot`` (``UNDATED`` when its date is unknown). One posting per term."""
 
-    Only terms rarer than ``key_max_zipf`` are keys ("police", "fire", "arrested" are not): a
-    common word's posting list grows with the store and brings only look-alike candidates.
-
-    Two write-ups of one event name the same rare things (people, places, the unusual word of
-    the event), and those rank high in both; sharing one key is enough to be compared.
-
-    When the publication date is known (and ``window_days`` is on), a key is the term within a
-    time slot of ``window_days`` days (``t:term@slot`` for the article's slot and the next): two
-    articles less than the window apart always share a slot, and a posting list then holds only
-    a few weeks of news instead of growing with the store (``bench/stories_scale.py``). Terms
-    that are rare in the frequency table (most names, rare spellings) are also keyed without a
-    slot, so two dated write-ups far apart in time still meet through a rare name. Rare is zipf
-    below 3 (about one use per million words: "vladivostok" 2.9, "klitschko" 3.0; "putin" 4.4
-    and "police" 5.3 are not), so such a posting list grows with the store only as fast as a
-    rare name recurs among the strongest terms of articles.
-
-    Dated and undated articles meet through every strong term: an undated article is stored
-    under ``t:term`` and looks up ``t:term`` and ``d:term``; a dated one is also stored under
-    ``d:term`` (lists only undated arrivals read) and also looks up ``t:term``. So two articles
-    are candidates exactly when they share a strong term, unless both are dated, when they must
-    share a time slot or a rare term; the relation is symmetric, so it does not depend on which
-    of the two arrived first. The keys are a function of the article alone (no corpus
-    statistic), so the candidates, and every decision made from them, are the same whatever the
-    arrival order.
-    """
-    return index_keys(features, options)[0]
+    terms: tuple[str, ...]
+    slot: int
 
 
-def query_keys(features: StoryFeatures, options: StoryOptions | None = None) -> list[str]:
-    """The keys an article looks up in the index (see :func:`candidate_keys`)."""
-    return index_keys(features, options)[1]
+@dataclass(frozen=True, slots=True)
+class IndexLookup:
+    """What an arriving article looks up: every posting of its ``anytime`` terms, and the
+    postings of its ``windowed`` terms that are undated or in slots ``slot - 1`` to
+    ``slot + 1``."""
+
+    anytime: tuple[str, ...]
+    windowed: tuple[str, ...]
+    slot: int
+
+    def slots(self) -> tuple[int, ...]:
+        """The slots a windowed term's postings are taken from."""
+        return UNDATED, self.slot - 1, self.slot, self.slot + 1
 
 
 def index_keys(
     features: StoryFeatures, options: StoryOptions | None = None
-) -> tuple[list[str], list[str]]:
-    """``(candidate_keys, query_keys)`` of an article, its strongest terms ranked once."""
+) -> tuple[IndexEntry, IndexLookup]:
+    """Where an article is stored in the inverted index, and what it looks up there.
+
+    Keys are the article's strongest terms (at most ``keys_per_article``), only terms rarer than
+    ``key_max_zipf`` ("police", "fire", "arrested" are not): a common word's posting list grows
+    with the store and brings only look-alike candidates. Two write-ups of one event name the
+    same rare things (people, places, the unusual word of the event), and those rank high in
+    both; sharing one key is enough to be compared.
+
+    Two articles are candidates when they share a key term and
+    - either date is unknown (or ``window_days`` is 0), or
+    - the term is rare in the frequency table (zipf below 3, about one use per million words:
+      "vladivostok" 2.9, "klitschko" 3.0; "putin" 4.4 and "police" 5.3 are not; most names), so
+      two dated write-ups far apart in time still meet through a rare name, or
+    - their time slots (whole ``window_days`` periods) are at most one apart: two articles less
+      than the window apart always are, and a look-up then reads a few weeks of news of a term
+      instead of a posting list that grows with the store (``bench/stories_scale.py``).
+    Each condition is symmetric and depends on the two articles alone (no corpus statistic), so
+    the candidates, and every decision made from them, are the same whatever the arrival order.
+
+    An article is stored once per key term, with its slot; the time conditions are read at
+    look-up (a posting list ordered by slot answers "undated, or slots s - 1 to s + 1" with four
+    reads). The keys written per article are what an incremental store pays for most
+    (each one lands on its own page of a large index).
+    """
     options = options or StoryOptions()
     strongest, rare = _strongest(features, options)
+    terms = tuple(sorted(strongest))
     slot = _slot(features.published, options.window_days)
-    plain = {f"t:{term}" for term in strongest}
     if slot is None:
-        return sorted(plain), sorted(plain | {f"d:{term}" for term in strongest})
-    slotted = _slotted(strongest, slot)
-    stored = slotted | {f"t:{term}" for term in rare} | {f"d:{term}" for term in strongest}
-    return sorted(stored), sorted(slotted | plain)
+        return IndexEntry(terms, UNDATED), IndexLookup(terms, (), UNDATED)
+    timeless = set(rare)
+    return IndexEntry(terms, slot), IndexLookup(
+        tuple(t for t in terms if t in timeless), tuple(t for t in terms if t not in timeless), slot
+    )
+
+
+class TermIndex:
+    """The inverted index in memory (batch grouping, benchmarks): what ``Store`` keeps in SQLite,
+    with the same candidates."""
+
+    def __init__(self) -> None:
+        self._postings: dict[str, dict[int, list[str]]] = {}
+
+    def add(self, article_id: str, entry: IndexEntry) -> None:
+        for term in entry.terms:
+            self._postings.setdefault(term, {}).setdefault(entry.slot, []).append(article_id)
+
+    def candidates(self, lookup: IndexLookup) -> set[str]:
+        """Ids stored under what ``lookup`` asks for (see ``index_keys``)."""
+        found: set[str] = set()
+        for term in lookup.anytime:
+            for ids in self._postings.get(term, {}).values():
+                found.update(ids)
+        slots = lookup.slots()
+        for term in lookup.windowed:
+            by_slot = self._postings.get(term)
+            if by_slot:
+                for slot in slots:
+                    found.update(by_slot.get(slot, ()))
+        return found
+
+    def postings(self) -> int:
+        return sum(len(ids) for by_slot in self._postings.values() for ids in by_slot.values())
+
+    def largest(self, count: int) -> list[tuple[int, str]]:
+        """The ``count`` longest posting lists (all slots of a term), with their terms."""
+        sizes = [(sum(map(len, s.values())), t) for t, s in self._postings.items()]
+        return sorted(sizes, reverse=True)[:count]
+
+    def __len__(self) -> int:
+        return len(self._postings)
 
 
 def _strongest(features: StoryFeatures, options: StoryOptions) -> tuple[list[str], list[str]]:
@@ -91,10 +144,6 @@ def _strongest(features: StoryFeatures, options: StoryOptions) -> tuple[list[str
         strongest = [term for term, _ in features.terms[:_FALLBACK_KEYS]]
         rare = [term for term in strongest if zipf(term, languages) < _TIMELESS_KEY_ZIPF]
     return strongest, rare
-
-
-def _slotted(terms: Sequence[str], slot: int) -> set[str]:
-    return {f"t:{term}@{s}" for term in terms for s in (slot, slot + 1)}
 
 
 def _day(published: str | None) -> int | None:
@@ -124,11 +173,47 @@ def _cosine_with_py(table: dict[str, float], pairs: tuple[tuple[str, float], ...
     return min(1.0, math.fsum(products))
 
 
-_cosine_with = _cosine_with_py
-try:  # the compiled twin (identical results, see newsfold/stories/_link.pyx)
-    from newsfold.stories._link import cosine_with as _cosine_with
-except ImportError:  # pragma: no cover - the pure-Python twin above
+def _vector_py(pairs: tuple[tuple[str, float], ...]) -> Any:
+    """A sparse vector as the pure-Python cosine reads it: a look-up table and its pairs."""
+    return dict(pairs), pairs
+
+
+def _vector_cosine_py(a: Any, b: Any) -> float:
+    return _cosine_with_py(a[0], b[1])
+
+
+_vector: Callable[[tuple[tuple[str, float], ...]], Any] = _vector_py
+_vector_cosine: Callable[[Any, Any], float] = _vector_cosine_py
+try:  # the compiled twins (identical results, see newsfold/stories/_link.pyx)
+    from newsfold.stories._link import SortedVector as _vector
+    from newsfold.stories._link import sorted_cosine as _vector_cosine
+except ImportError:  # pragma: no cover - the pure-Python twins above
     pass
+
+
+@dataclass(frozen=True, slots=True)
+class _View:
+    """What a pair decision reads of one article's features, prepared once per features object:
+    terms and entities as vectors ``_vector_cosine`` compares, the numbers as a set, the
+    publication day."""
+
+    terms: Any
+    entities: Any
+    numbers: frozenset[str]
+    day: int | None
+
+
+def _view(features: StoryFeatures) -> _View:
+    view: _View | None = features._link_view
+    if view is None:
+        view = _View(
+            _vector(features.terms),
+            _vector(features.entities),
+            frozenset(features.numbers),
+            _day(features.published),
+        )
+        object.__setattr__(features, "_link_view", view)
+    return view
 
 
 def _dense_cosine(a: tuple[float, ...], b: tuple[float, ...]) -> float:
@@ -136,31 +221,28 @@ def _dense_cosine(a: tuple[float, ...], b: tuple[float, ...]) -> float:
     return min(1.0, max(0.0, math.fsum(x * y for x, y in zip(a, b))))
 
 
-def _number_overlap(a: tuple[str, ...], b: tuple[str, ...]) -> float:
+def _number_overlap(a: frozenset[str], b: frozenset[str]) -> float:
     """Shared numbers over the smaller set: a short write-up cites fewer of the figures."""
     if not a or not b:
         return 0.0
-    return len(set(a) & set(b)) / min(len(a), len(b))
+    return len(a & b) / min(len(a), len(b))
 
 
 def similarity(a: StoryFeatures, b: StoryFeatures, options: StoryOptions | None = None) -> float:
     """Weighted mix of term cosine, entity cosine and number overlap, in [0, 1]; symmetric."""
     options = options or StoryOptions()
-    if a.has_maps() < b.has_maps():
-        # Every part is symmetric: look up in the side whose tables are built (an arrival
-        # compared with many fresh candidates builds its own once) and walk the other's pairs.
-        a, b = b, a
+    view_a, view_b = _view(a), _view(b)
     # Sums in a fixed order: terms, entities, numbers (this runs for every candidate pair).
     total = options.term_weight
-    mixed = total * _cosine_with(a.term_map(), b.terms)
+    mixed = total * _vector_cosine(view_a.terms, view_b.terms)
     # A part that one side cannot have (no capitalised names in its script, no numbers) is left
     # out of the mix rather than counted as a disagreement.
     if a.entities and b.entities:
         total += options.entity_weight
-        mixed += options.entity_weight * _cosine_with(a.entity_map(), b.entities)
+        mixed += options.entity_weight * _vector_cosine(view_a.entities, view_b.entities)
     if a.numbers and b.numbers:
         total += options.number_weight
-        mixed += options.number_weight * _number_overlap(a.numbers, b.numbers)
+        mixed += options.number_weight * _number_overlap(view_a.numbers, view_b.numbers)
     if options.embed_weight and a.embedding and b.embedding:
         total += options.embed_weight
         mixed += options.embed_weight * _dense_cosine(a.embedding, b.embedding)
@@ -180,8 +262,8 @@ def linked(a: StoryFeatures, b: StoryFeatures, options: StoryOptions | None = No
     """The decision: do these two articles report the same event?"""
     options = options or StoryOptions()
     if options.window_days:
-        gap = days_apart(a.published, b.published)
-        if gap is not None and gap > options.window_days:
+        first, second = _view(a).day, _view(b).day
+        if first is not None and second is not None and abs(first - second) > options.window_days:
             return False
     return similarity(a, b, options) >= options.threshold
 
