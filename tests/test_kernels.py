@@ -86,6 +86,15 @@ def _articles() -> list[Article]:
     return out
 
 
+def _python_decisions(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pair decisions by the pure-Python twins (views built from then on are Python ones)."""
+    monkeypatch.setattr(link, "_vector", link._vector_py)
+    monkeypatch.setattr(link, "_vector_cosine", link._vector_cosine_py)
+    monkeypatch.setattr(link, "_view_type", link._View)
+    monkeypatch.setattr(link, "_view_similarity", None)
+    monkeypatch.setattr(link, "_decide_many", None)
+
+
 def test_story_features_and_decisions_are_the_same_without_kernels(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -97,8 +106,7 @@ def test_story_features_and_decisions_are_the_same_without_kernels(
     monkeypatch.setattr(text, "_split_sentences", None)
     monkeypatch.setattr(text, "_word_tokens", None)
     monkeypatch.setattr(features, "_name_tokens", features._name_tokens_py)
-    monkeypatch.setattr(link, "_vector", link._vector_py)
-    monkeypatch.setattr(link, "_vector_cosine", link._vector_cosine_py)
+    _python_decisions(monkeypatch)
     monkeypatch.setattr(link, "_weighted_overlap", link._weighted_overlap_py)
     pure = [story_features(a, options) for a in articles]
     assert pure == compiled
@@ -138,11 +146,14 @@ def test_story_decisions_on_real_pairs_match_the_twin(monkeypatch: pytest.Monkey
     articles = list(ecb_articles()[0].values())[:120]
     compiled = [story_features(a, options) for a in articles]
     scores = [link.similarity(a, b, options) for a in compiled for b in compiled[:40]]
-    monkeypatch.setattr(link, "_vector", link._vector_py)
-    monkeypatch.setattr(link, "_vector_cosine", link._vector_cosine_py)
+    decisions = [link.linked_many(a, compiled[:40], options) for a in compiled]
+    _python_decisions(monkeypatch)
     fresh = [story_features(a, options) for a in articles]
     assert [link.similarity(a, b, options) for a in fresh for b in fresh[:40]] == scores
+    assert [link.linked_many(a, fresh[:40], options) for a in fresh] == decisions
+    assert [[link.linked(a, b, options) for b in fresh[:40]] for a in fresh] == decisions
     assert sum(0.2 < s < 1 for s in scores) > 20
+    assert 0 < sum(map(sum, decisions)) < len(decisions) * 40
 
 
 @settings(max_examples=200, deadline=None)

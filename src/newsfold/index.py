@@ -46,7 +46,7 @@ from .store.sqlite import Store
 from .stories import (
     StoryFeatures,
     index_keys,
-    linked,
+    linked_many,
     stories_from_links,
     story_features,
     topics_from_stories,
@@ -327,11 +327,12 @@ class Index:
         entry, lookup = index_keys(features, options)
         candidates = self.store.story_candidates(lookup) - {article.id}
         stored = self._stored_features(candidates)
-        for other_id in sorted(stored):
-            if linked(features, stored[other_id], options):
-                self.store.put_story_link(article.id, other_id)
-                self.store.add_pending((other_id,))
-                report.story_links_new += 1
+        ids = sorted(stored)
+        decisions = linked_many(features, [stored[other_id] for other_id in ids], options)
+        links = [other_id for other_id, link in zip(ids, decisions, strict=True) if link]
+        self.store.put_story_links(article.id, links)
+        self.store.add_pending(links)
+        report.story_links_new += len(links)
         self.store.put_story_features(article.id, features.to_dict(), entry)
         self._features[article.id] = features
 

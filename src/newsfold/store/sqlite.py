@@ -332,9 +332,12 @@ class Store:
                 out[row[0]] = orjson.loads(row[1])
         return out
 
-    def put_story_link(self, a: str, b: str) -> None:
-        first, second = sorted((a, b))
-        self._db.execute("INSERT OR IGNORE INTO story_links VALUES (?, ?)", (first, second))
+    def put_story_links(self, article_id: str, others: Iterable[str]) -> None:
+        """Story links between ``article_id`` and each of ``others`` (stored once per pair)."""
+        self._db.executemany(
+            "INSERT OR IGNORE INTO story_links VALUES (?, ?)",
+            [tuple(sorted((article_id, other))) for other in others],
+        )
 
     # -- site line counts (same-site chrome) ---------------------------------------------------
 

@@ -22,6 +22,7 @@ from newsfold.stories.link import (
     TermIndex,
     index_keys,
     linked,
+    linked_many,
     similarity,
 )
 from newsfold.stories.options import StoryOptions
@@ -38,6 +39,7 @@ __all__ = [
     "find_links",
     "index_keys",
     "linked",
+    "linked_many",
     "refine",
     "similarity",
     "stories_from_links",

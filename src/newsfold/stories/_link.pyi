@@ -6,6 +6,26 @@ class SortedVector:
     def __init__(self, pairs: tuple[tuple[Hashable, float], ...]) -> None: ...
 
 def sorted_cosine(a: SortedVector, b: SortedVector) -> float: ...
-def weighted_overlap(
-    vectors: Sequence[tuple[tuple[str, float], ...]], size: int
-) -> np.ndarray: ...
+def weighted_overlap(vectors: Sequence[tuple[tuple[str, float], ...]], size: int) -> np.ndarray: ...
+
+class LinkView:
+    terms: SortedVector
+    entities: SortedVector
+    numbers: frozenset[str]
+    day: int | None
+    def __init__(
+        self, terms: SortedVector, entities: SortedVector, numbers: frozenset[str], day: int | None
+    ) -> None: ...
+
+def view_similarity(
+    a: LinkView, b: LinkView, term_weight: float, entity_weight: float, number_weight: float
+) -> float: ...
+def decide_many(
+    arrival: LinkView,
+    others: list[LinkView],
+    term_weight: float,
+    entity_weight: float,
+    number_weight: float,
+    window_days: int,
+    threshold: float,
+) -> list[bool]: ...

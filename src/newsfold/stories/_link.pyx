@@ -4,6 +4,7 @@
 from cpython.mem cimport PyMem_Free, PyMem_Malloc
 from libc.stdlib cimport qsort
 from math import fsum
+from builtins import round as _round
 
 
 def weighted_overlap(vectors, Py_ssize_t size):
@@ -98,17 +99,25 @@ cdef class SortedVector:
 def sorted_cosine(SortedVector a, SortedVector b):
     """``cosine_with`` of two sorted vectors: the same products (one per shared term) summed
     by fsum, so the same float."""
+    return _cosine(a, b)
+
+
+cdef double _cosine(SortedVector a, SortedVector b) except? -1.0:
     cdef Py_ssize_t i = 0, j = 0, i_end, j_end, x, y
     cdef Py_ssize_t n = a.size, m = b.size
-    cdef long long h
+    cdef long long h, ha, hb
     cdef list products = None
+    cdef const long long* left = a.hashes
+    cdef const long long* right = b.hashes
     while i < n and j < m:
-        if a.hashes[i] < b.hashes[j]:
-            i += 1
-        elif a.hashes[i] > b.hashes[j]:
-            j += 1
+        ha = left[i]
+        hb = right[j]
+        if ha != hb:
+            # Most steps: advance the smaller side, without a branch to mispredict.
+            i += ha < hb
+            j += hb < ha
         else:
-            h = a.hashes[i]
+            h = ha
             i_end = i + 1
             while i_end < n and a.hashes[i_end] == h:
                 i_end += 1
@@ -124,4 +133,78 @@ def sorted_cosine(SortedVector a, SortedVector b):
             i, j = i_end, j_end
     if products is None:
         return 0.0
-    return min(1.0, fsum(products))
+    return min(1.0, <double>fsum(products))
+
+
+cdef class LinkView:
+    """What a pair decision reads of one article (``stories.link._view``): its terms and
+    entities as sorted vectors, its numbers as a set, its publication day (None if unknown)."""
+
+    cdef readonly SortedVector terms
+    cdef readonly SortedVector entities
+    cdef readonly frozenset numbers
+    cdef readonly object day
+    cdef long long day_number
+
+    def __init__(self, SortedVector terms, SortedVector entities, frozenset numbers, day):
+        self.terms = terms
+        self.entities = entities
+        self.numbers = numbers
+        self.day = day
+        self.day_number = 0 if day is None else day
+
+
+cdef object _similarity(
+    LinkView a, LinkView b, double term_weight, double entity_weight, double number_weight
+):
+    """``stories.link.similarity`` without embeddings: the same operations in the same order on
+    the same doubles, rounded by Python's ``round``, so the same float."""
+    cdef double total = term_weight
+    cdef double mixed = term_weight * _cosine(a.terms, b.terms)
+    cdef Py_ssize_t shared, smaller
+    if a.entities.size and b.entities.size:
+        total += entity_weight
+        mixed += entity_weight * _cosine(a.entities, b.entities)
+    if a.numbers and b.numbers:
+        total += number_weight
+        shared = len(a.numbers & b.numbers)
+        smaller = min(len(a.numbers), len(b.numbers))
+        mixed += number_weight * (<double>shared / <double>smaller)
+    if total == 0:
+        return 0.0
+    return _round(mixed / total, 9)
+
+
+def view_similarity(
+    LinkView a, LinkView b, double term_weight, double entity_weight, double number_weight
+):
+    return _similarity(a, b, term_weight, entity_weight, number_weight)
+
+
+def decide_many(
+    LinkView arrival,
+    list others,
+    double term_weight,
+    double entity_weight,
+    double number_weight,
+    long long window_days,
+    double threshold,
+):
+    """``stories.link.linked(arrival, other)`` for each of ``others`` (views), without
+    embeddings: a list of bools."""
+    cdef list out = []
+    cdef LinkView other
+    for item in others:
+        other = <LinkView?>item
+        if (
+            window_days
+            and arrival.day is not None
+            and other.day is not None
+            and abs(arrival.day_number - other.day_number) > window_days
+        ):
+            out.append(False)
+            continue
+        out.append(
+            _similarity(arrival, other, term_weight, entity_weight, number_weight) >= threshold
+        )
+    return out

@@ -182,20 +182,11 @@ def _vector_cosine_py(a: Any, b: Any) -> float:
     return _cosine_with_py(a[0], b[1])
 
 
-_vector: Callable[[tuple[tuple[str, float], ...]], Any] = _vector_py
-_vector_cosine: Callable[[Any, Any], float] = _vector_cosine_py
-try:  # the compiled twins (identical results, see newsfold/stories/_link.pyx)
-    from newsfold.stories._link import SortedVector as _vector
-    from newsfold.stories._link import sorted_cosine as _vector_cosine
-except ImportError:  # pragma: no cover - the pure-Python twins above
-    pass
-
-
 @dataclass(frozen=True, slots=True)
 class _View:
     """What a pair decision reads of one article's features, prepared once per features object:
     terms and entities as vectors ``_vector_cosine`` compares, the numbers as a set, the
-    publication day."""
+    publication day. (The compiled ``LinkView`` holds the same.)"""
 
     terms: Any
     entities: Any
@@ -203,10 +194,28 @@ class _View:
     day: int | None
 
 
-def _view(features: StoryFeatures) -> _View:
-    view: _View | None = features._link_view
+_compiled: Any
+try:  # the compiled twins (identical results, see newsfold/stories/_link.pyx)
+    from newsfold.stories import _link as _compiled
+except ImportError:  # pragma: no cover - the pure-Python twins above and below
+    _compiled = None
+_vector: Callable[[tuple[tuple[str, float], ...]], Any] = (
+    _compiled.SortedVector if _compiled else _vector_py
+)
+_vector_cosine: Callable[[Any, Any], float] = (
+    _compiled.sorted_cosine if _compiled else _vector_cosine_py
+)
+_view_type: Callable[..., Any] = _compiled.LinkView if _compiled else _View
+# The compiled decisions (None without the kernel): similarity and linked over views, the same
+# floats and booleans as the Python code below (tested), for options without embeddings.
+_view_similarity: Callable[..., float] | None = _compiled.view_similarity if _compiled else None
+_decide_many: Callable[..., list[bool]] | None = _compiled.decide_many if _compiled else None
+
+
+def _view(features: StoryFeatures) -> Any:
+    view = features._link_view
     if view is None:
-        view = _View(
+        view = _view_type(
             _vector(features.terms),
             _vector(features.entities),
             frozenset(features.numbers),
@@ -232,6 +241,10 @@ def similarity(a: StoryFeatures, b: StoryFeatures, options: StoryOptions | None 
     """Weighted mix of term cosine, entity cosine and number overlap, in [0, 1]; symmetric."""
     options = options or StoryOptions()
     view_a, view_b = _view(a), _view(b)
+    if _view_similarity is not None and not options.embed_weight:
+        return _view_similarity(
+            view_a, view_b, options.term_weight, options.entity_weight, options.number_weight
+        )
     # Sums in a fixed order: terms, entities, numbers (this runs for every candidate pair).
     total = options.term_weight
     mixed = total * _vector_cosine(view_a.terms, view_b.terms)
@@ -266,6 +279,25 @@ def linked(a: StoryFeatures, b: StoryFeatures, options: StoryOptions | None = No
         if first is not None and second is not None and abs(first - second) > options.window_days:
             return False
     return similarity(a, b, options) >= options.threshold
+
+
+def linked_many(
+    arrival: StoryFeatures, others: Sequence[StoryFeatures], options: StoryOptions | None = None
+) -> list[bool]:
+    """``linked(arrival, other)`` for each of ``others``: what an arrival decides against its
+    candidates, in one compiled call when the kernel is built."""
+    options = options or StoryOptions()
+    if _decide_many is None or options.embed_weight:
+        return [linked(arrival, other, options) for other in others]
+    return _decide_many(
+        _view(arrival),
+        [_view(other) for other in others],
+        options.term_weight,
+        options.entity_weight,
+        options.number_weight,
+        options.window_days,
+        options.threshold,
+    )
 
 
 def _weighted_overlap_py(vectors: Sequence[tuple[tuple[str, float], ...]], size: int) -> np.ndarray:
