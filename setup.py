@@ -19,7 +19,10 @@ extensions = [
     Extension(
         ".".join(path.with_suffix("").relative_to(SRC).parts),
         [str(path)],
-        extra_compile_args=["-O3"],
+        # No fused multiply-add contraction: the twins compute a * b + c in two roundings
+        # (numpy, Python floats), so a kernel must too to give the same floats on every machine
+        # (x86-64's baseline has no FMA, aarch64's has).
+        extra_compile_args=["-O3", "-ffp-contract=off"],
         optional=True,
     )
     for path in sorted(SRC.rglob("_*.pyx"))

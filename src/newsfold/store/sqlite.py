@@ -110,6 +110,11 @@ class Store:
             if self.path != ":memory:":
                 self._db.execute("PRAGMA journal_mode = WAL")
                 self._db.execute("PRAGMA synchronous = NORMAL")
+            # Each page is added inside a savepoint (undone alone if it fails), and SQLite keeps
+            # a savepoint's undo pages in a statement journal, a temporary file by default:
+            # 130 MB of writes per 1,000 articles on the stories store bench, now in memory
+            # (one page's worth at a time), as are the temporary B-trees of DISTINCT queries.
+            self._db.execute("PRAGMA temp_store = MEMORY")
             self._db.executescript(_SCHEMA)
             self._check_version()
         except sqlite3.DatabaseError as exc:
@@ -224,7 +229,7 @@ class Store:
     def put_article(self, article: Article) -> None:
         self._db.execute(
             "INSERT OR REPLACE INTO articles VALUES (?, ?)",
-            (article.id, json.dumps(article.to_dict(), ensure_ascii=False)),
+            (article.id, orjson.dumps(article.to_dict()).decode("utf-8")),
         )
 
     def articles(self, ids: Collection[str] | None = None) -> dict[str, Article]:
@@ -240,7 +245,7 @@ class Store:
                 rows += self._db.execute(
                     f"SELECT id, data FROM articles WHERE id IN ({marks})", chunk
                 ).fetchall()
-        return {row[0]: Article.from_dict(json.loads(row[1])) for row in rows}
+        return {row[0]: Article.from_dict(orjson.loads(row[1])) for row in rows}
 
     def count(self, table: str) -> int:
         if table not in {
