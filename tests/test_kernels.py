@@ -93,6 +93,8 @@ def _python_decisions(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(link, "_view_type", link._View)
     monkeypatch.setattr(link, "_view_similarity", None)
     monkeypatch.setattr(link, "_decide_many", None)
+    monkeypatch.setattr(link, "_combine_similarities", None)
+    monkeypatch.setattr(link, "_shared_counts", link._shared_counts_py)
 
 
 def test_story_features_and_decisions_are_the_same_without_kernels(
@@ -127,6 +129,32 @@ def test_sparse_cosine_matches(left: dict[str, float], right: dict[str, float]) 
     expected = link._cosine_with_py(left, pairs)
     assert _link.sorted_cosine(sorted_left, sorted_right) == expected
     assert _link.sorted_cosine(sorted_right, sorted_left) == expected
+
+
+def test_similarity_matrix_matches_the_twin_with_dates_and_gaps(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from conftest import ecb_articles
+
+    rng = np.random.default_rng(3)
+    days = [None, "2019-04-25", "2019-05-02", "2019-05-30", "not a date"]
+    items: list[link.StoryFeatures | None] = []
+    for article in list(ecb_articles()[0].values())[:90]:
+        published = days[int(rng.integers(len(days)))]
+        items.append(
+            story_features(
+                Article(id=article.id, paragraphs=article.paragraphs, published=published)
+            )
+        )
+    items[5] = items[17] = None
+    for options in (StoryOptions(), StoryOptions(window_days=0), StoryOptions(number_weight=0.0)):
+        compiled = link.similarity_matrix(items, options)
+        with monkeypatch.context() as patch:
+            patch.setattr(link, "_combine_similarities", None)
+            patch.setattr(link, "_shared_counts", link._shared_counts_py)
+            expected = link.similarity_matrix(items, options)
+        assert np.array_equal(compiled, expected)
+        assert compiled.max() > 0.3 and not compiled[5].any() and not compiled[:, 17].any()
 
 
 def test_sorted_cosine_compares_terms_whose_hashes_collide() -> None:
@@ -167,6 +195,14 @@ def test_weighted_overlap_matches(rows: list[dict[str, float]]) -> None:
     vectors = [tuple(row.items()) for row in rows]
     expected = link._weighted_overlap_py(vectors, len(vectors))
     assert np.array_equal(_link.weighted_overlap(vectors, len(vectors)), expected)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(["1", "22", "333", "4.5"]), max_size=4), max_size=7))
+def test_shared_counts_match(rows: list[list[str]]) -> None:
+    sets = [tuple(row) for row in rows]
+    expected = link._shared_counts_py(sets, len(sets))
+    assert np.array_equal(_link.shared_counts(sets, len(sets)), expected)
 
 
 def test_all_merge_scores_equal_the_per_group_scores() -> None:

@@ -2,6 +2,7 @@
 """Compiled twins of ``newsfold.stories.link``'s sparse cosines (identical results; tested)."""
 
 from cpython.mem cimport PyMem_Free, PyMem_Malloc
+from libc.math cimport fabs
 from libc.stdlib cimport qsort
 from math import fsum
 from builtins import round as _round
@@ -208,3 +209,81 @@ def decide_many(
             _similarity(arrival, other, term_weight, entity_weight, number_weight) >= threshold
         )
     return out
+
+
+def combine_similarities(
+    double[:, ::1] terms,
+    double[:, ::1] entities,
+    double[:, ::1] shared_numbers,
+    const unsigned char[::1] has_entities,
+    double[::1] number_counts,
+    double[::1] ordinals,
+    const unsigned char[::1] absent,
+    double term_weight,
+    double entity_weight,
+    double number_weight,
+    double window_days,
+):
+    """The last step of ``stories.link.similarity_matrix`` (options without embeddings) in one
+    pass: each entry computed with the same operations, in the same order, as the numpy twin's
+    whole-matrix expressions, so the same floats, without their dozen n x n temporaries."""
+    import numpy as np
+
+    cdef Py_ssize_t n = terms.shape[0], i, j
+    result_array = np.zeros((n, n))
+    cdef double[:, ::1] result = result_array
+    cdef double entity_on, number_on, smaller, part, total, mixed, value, gap
+    for i in range(n):
+        if absent[i]:
+            continue
+        for j in range(n):
+            if j == i or absent[j]:
+                continue
+            entity_on = 1.0 if has_entities[i] and has_entities[j] else 0.0
+            number_on = 1.0 if number_counts[i] > 0 and number_counts[j] > 0 else 0.0
+            smaller = min(number_counts[i], number_counts[j])
+            part = shared_numbers[i, j] / smaller if smaller > 0 else 0.0
+            total = (term_weight + entity_weight * entity_on) + number_weight * number_on
+            mixed = (
+                term_weight * terms[i, j] + (entity_weight * entities[i, j]) * entity_on
+            ) + (number_weight * part) * number_on
+            value = mixed / total if total > 0 else 0.0
+            if window_days:
+                gap = fabs(ordinals[i] - ordinals[j])
+                if gap == gap and gap > window_days:  # NaN (a date unknown) never exceeds
+                    value = 0.0
+            result[i, j] = value
+    return result_array
+
+
+def shared_counts(list sets, Py_ssize_t size):
+    """Compiled twin of ``stories.link._shared_counts_py``: for each pair of rows, how many
+    distinct values they share (the diagonal counts a row's values shared with any other row).
+    Counts are whole numbers, so the sums are exact in any order."""
+    import numpy as np
+
+    cdef dict postings = {}
+    cdef list rows
+    cdef Py_ssize_t row, a, b, k
+    for row in range(len(sets)):
+        for value in set(sets[row]):
+            rows = postings.get(value)
+            if rows is None:
+                postings[value] = [row]
+            else:
+                rows.append(row)
+    matrix = np.zeros((size, size))
+    cdef double[:, ::1] m = matrix
+    cdef Py_ssize_t[::1] index
+    index_array = np.empty(max(size, 1), dtype=np.intp)
+    index = index_array
+    for rows in postings.values():
+        k = len(rows)
+        if k < 2:
+            continue
+        for a in range(k):
+            index[a] = rows[a]
+        for a in range(k):
+            for b in range(k):
+                m[index[a], index[b]] += 1.0
+    return matrix

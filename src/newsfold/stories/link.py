@@ -210,6 +210,9 @@ _view_type: Callable[..., Any] = _compiled.LinkView if _compiled else _View
 # floats and booleans as the Python code below (tested), for options without embeddings.
 _view_similarity: Callable[..., float] | None = _compiled.view_similarity if _compiled else None
 _decide_many: Callable[..., list[bool]] | None = _compiled.decide_many if _compiled else None
+_combine_similarities: Callable[..., np.ndarray] | None = (
+    _compiled.combine_similarities if _compiled else None
+)
 
 
 def _view(features: StoryFeatures) -> Any:
@@ -339,6 +342,23 @@ def similarity_matrix(
     shared_numbers = _shared_counts([f.numbers for f in present], n)
     has_entities = np.array([bool(f.entities) for f in present])
     number_counts = np.array([len(f.numbers) for f in present], dtype=float)
+    absent = np.array([f is None for f in items], dtype=bool)
+    if _combine_similarities is not None and not options.embed_weight:
+        ordinals = np.array([_ordinal(f.published) for f in present], dtype=float)
+        combined: np.ndarray = _combine_similarities(
+            terms,
+            entities,
+            shared_numbers,
+            has_entities.view(np.uint8),
+            number_counts,
+            ordinals,
+            absent.view(np.uint8),
+            options.term_weight,
+            options.entity_weight,
+            options.number_weight,
+            float(options.window_days),
+        )
+        return combined
     entity_on = np.outer(has_entities, has_entities)
     number_on = np.outer(number_counts > 0, number_counts > 0)
     smaller = np.minimum.outer(number_counts, number_counts)
@@ -366,7 +386,6 @@ def similarity_matrix(
         ordinals = np.array([_ordinal(f.published) for f in present], dtype=float)
         gaps = np.abs(np.subtract.outer(ordinals, ordinals))
         result[np.nan_to_num(gaps, nan=0.0) > options.window_days] = 0.0
-    absent = np.array([f is None for f in items])
     result[absent, :] = 0.0
     result[:, absent] = 0.0
     np.fill_diagonal(result, 0.0)
@@ -374,7 +393,7 @@ def similarity_matrix(
     return matrix
 
 
-def _shared_counts(sets: Sequence[tuple[str, ...]], size: int) -> np.ndarray:
+def _shared_counts_py(sets: Sequence[tuple[str, ...]], size: int) -> np.ndarray:
     postings: dict[str, list[int]] = defaultdict(list)
     for row, values in enumerate(sets):
         for value in set(values):
@@ -386,6 +405,11 @@ def _shared_counts(sets: Sequence[tuple[str, ...]], size: int) -> np.ndarray:
             index = np.array(rows)
             matrix[np.ix_(index, index)] += 1.0
     return matrix
+
+
+_shared_counts: Callable[[Sequence[tuple[str, ...]], int], np.ndarray] = (
+    _compiled.shared_counts if _compiled else _shared_counts_py
+)
 
 
 def _ordinal(published: str | None) -> float:
