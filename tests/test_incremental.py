@@ -224,3 +224,22 @@ def test_aliases_follow_merges_and_leave_when_an_id_is_given_again(tmp_path: Pat
     with store.batch():
         store.put_aliases({}, assigned={"s1", "s9"})  # s1 is a live id again
     assert (store.resolve("s1"), store.resolve("s2")) == ("s1", "s3")
+
+
+def test_group_counts_kept_by_rebuilds_equal_a_full_count(tmp_path: Path) -> None:
+    """The counts of groups with two or more members are kept up to date batch by batch; they
+    must equal a count over every assignment, whatever the batches."""
+    pages = _pages()
+    index = Index(Store(tmp_path / "counts.db"), Settings())
+    rng = random.Random(4)
+    rng.shuffle(pages)
+    for start in range(0, len(pages), 3):
+        index.add(pages[start : start + 3])
+        store = index.store
+        for column in ("copy_group", "story"):
+            full = store._db.execute(
+                f"SELECT COUNT(*) FROM (SELECT {column} FROM assignments WHERE {column} IS NOT"
+                f" NULL GROUP BY {column} HAVING COUNT(*) > 1)"
+            ).fetchone()[0]
+            assert store.count_groups(column) == full
+    assert index.store.count_groups("copy_group") > 0 and index.store.count_groups("story") > 0

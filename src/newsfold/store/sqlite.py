@@ -422,17 +422,48 @@ class Store:
         return sorted({(r[0], r[1]) for r in rows})
 
     def upsert_assignments(self, rows: Iterable[tuple[str, str | None, str | None]]) -> None:
+        """Set articles' copy groups and stories, and keep the stored counts of groups with two
+        or more members (``count_groups``) up to date: only the groups these articles left or
+        joined can change, so they are counted before and after."""
+        rows = list(rows)
+        articles = [row[0] for row in rows]
+        old = self.assignments_for(articles)
+        involved = {
+            column: {g for g in (*(o[i] for o in old.values()), *(r[i + 1] for r in rows)) if g}
+            for i, column in enumerate(_GROUP_COLUMNS)
+        }
+        before = {c: self._multi_member(c, ids) for c, ids in involved.items()}
         self._db.executemany("INSERT OR REPLACE INTO assignments VALUES (?, ?, ?)", rows)
+        for column, ids in involved.items():
+            stored = self.get_meta(f"groups:{column}")
+            if stored is not None:
+                change = self._multi_member(column, ids) - before[column]
+                self.set_meta(f"groups:{column}", str(int(stored) + change))
+
+    def _multi_member(self, column: str, group_ids: Collection[str]) -> int:
+        """How many of ``group_ids`` have two or more members (indexed look-ups)."""
+        sql = (
+            f"SELECT {column} FROM assignments WHERE {column} IN ({{}})"
+            f" GROUP BY {column} HAVING COUNT(*) > 1"
+        )
+        return len(self._select_in(sql, group_ids))
 
     def count_groups(self, column: str) -> int:
-        """Copy groups (or stories) with two or more members."""
-        if column not in {"copy_group", "story"}:
+        """Copy groups (or stories) with two or more members: counted once over the whole
+        store, then kept up to date by ``upsert_assignments`` (a count over every assignment on
+        each rebuild grew with the store: 9 ms at 100k articles)."""
+        if column not in _GROUP_COLUMNS:
             raise ValueError(column)
+        stored = self.get_meta(f"groups:{column}")
+        if stored is not None:
+            return int(stored)
         sql = (
             f"SELECT COUNT(*) FROM (SELECT {column} FROM assignments WHERE {column} IS NOT NULL"
             f" GROUP BY {column} HAVING COUNT(*) > 1)"
         )
-        return int(self._db.execute(sql).fetchone()[0])
+        count = int(self._db.execute(sql).fetchone()[0])
+        self.set_meta(f"groups:{column}", str(count))
+        return count
 
     def assignments(self) -> dict[str, tuple[str | None, str | None]]:
         return {
@@ -495,6 +526,10 @@ class Store:
             raise NotFoundError(f"no story {story_id!r} in {self.path}")
         record: dict[str, Any] = json.loads(row[0])
         return record
+
+
+# The assignments columns naming a group, in table order after the article.
+_GROUP_COLUMNS = ("copy_group", "story")
 
 
 def _marks(values: Sequence[Any]) -> str:
