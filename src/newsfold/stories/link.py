@@ -268,12 +268,6 @@ def similarity(a: StoryFeatures, b: StoryFeatures, options: StoryOptions | None 
     return round(mixed / total, 9)
 
 
-def days_apart(a: str | None, b: str | None) -> int | None:
-    """Whole days between two ISO dates, or None when either is unknown or unreadable."""
-    first, second = _day(a), _day(b)
-    return None if first is None or second is None else abs(first - second)
-
-
 def linked(a: StoryFeatures, b: StoryFeatures, options: StoryOptions | None = None) -> bool:
     """The decision: do these two articles report the same event?"""
     options = options or StoryOptions()
