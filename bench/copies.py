@@ -237,6 +237,10 @@ def speed(args: argparse.Namespace) -> int:
         + f", numpy {np.__version__}, datasketch {version('datasketch')}, rensa {version('rensa')}"
     )
     rates: dict[str, float] = {}
+    # Every child with one OpenBLAS thread: no method here calls BLAS, but numpy's import starts
+    # a thread per core that spins ~0.1 s waiting for work, and process CPU time counts it
+    # (1-2% of a newsfold run; ``perf``: ``blas_thread_server``). The same for every method.
+    env = {**os.environ, "OPENBLAS_NUM_THREADS": "1"}
     for method in args.methods:
         ours = method.startswith("newsfold")
         limit = args.pages if ours else min(args.pages, args.peer_pages)
@@ -247,6 +251,7 @@ def speed(args: argparse.Namespace) -> int:
                 check=True,
                 capture_output=True,
                 text=True,
+                env=env,
             )
             results.append(json.loads(out.stdout.strip().splitlines()[-1]))
         rate = statistics.median(r["pages"] / r["seconds"] for r in results)

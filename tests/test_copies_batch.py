@@ -6,6 +6,7 @@ import importlib.util
 import json
 import shutil
 import sys
+from collections.abc import Iterator
 from dataclasses import replace
 from itertools import combinations
 from pathlib import Path
@@ -23,6 +24,7 @@ from newsfold.copies import (
     MemoryCopyStorage,
     compare,
     find_copies,
+    find_copies_streamed,
     group_pairs,
 )
 from newsfold.copies.fingerprint import one_permutation_signatures
@@ -283,3 +285,54 @@ def test_groups_from_ranks_are_the_groups_of_the_pairs(
     ]
     array = np.array(edges, dtype=np.int64).reshape(-1, 2)
     assert _rank_groups(count, array, ids) == group_pairs(pairs)
+
+
+def test_lean_pairs_behave_as_the_tuple_of_their_pairs(small_data: Path) -> None:
+    """``CopyResult.pairs`` makes its pairs on access: the same pairs, read any way."""
+    builder = _load_builder()
+    built = builder.build(
+        builder.load_sources(small_data), builder.load_sites(small_data)[:4], seed=5
+    )
+    docs = [(p["id"], page_paragraphs(p["text"])[2:]) for p in built.pages]
+    lean = find_copies(docs, explained=False).pairs
+    full = find_copies(docs).pairs
+    made = tuple(lean)
+    assert len(made) == len(lean) >= 3 and bool(lean)
+    assert made == tuple(replace(p, shared=(), only_a=(), only_b=()) for p in full)
+    assert [(p.a, p.b) for p in made] == sorted((p.a, p.b) for p in made)
+    assert lean == made and made == lean and lean == find_copies(docs, explained=False).pairs
+    assert lean != made[:-1]
+    assert hash(lean) == hash(made)
+    assert [lean[k] for k in range(len(lean))] == list(made)
+    assert lean[-1] == made[-1] and lean[-len(lean)] == made[0]
+    assert lean[1:3] == made[1:3] and lean[::-2] == made[::-2] and lean[5:2] == ()
+    assert made[1] in lean and lean.index(made[2]) == 2 and lean.count(made[0]) == 1
+    assert list(reversed(lean)) == list(reversed(made))
+    for bad in (len(lean), -len(lean) - 1):
+        with pytest.raises(IndexError):
+            lean[bad]
+    # Explained pairs carry their alignment, as made by the pairwise path.
+    assert any(p.shared for p in full) and tuple(full) == full
+    empty = find_copies([("a", ["one two three"]), ("b", ["four five six seven"])]).pairs
+    assert len(empty) == 0 and not empty and empty == () and tuple(empty) == ()
+
+
+def test_the_collector_is_paused_for_a_run_and_restored() -> None:
+    import gc
+
+    seen: list[bool] = []
+
+    def chunks() -> Iterator[list[tuple[str, list[str]]]]:
+        seen.append(gc.isenabled())
+        text = " ".join(f"word{k}" for k in range(60)) + "."
+        yield [("a", [text]), ("b", [text])]
+
+    for enabled in (True, False):
+        (gc.enable if enabled else gc.disable)()
+        try:
+            result = find_copies_streamed(chunks(), explained=False)
+            assert gc.isenabled() is enabled
+        finally:
+            gc.enable()
+        assert [(p.a, p.b, p.exact) for p in result.pairs] == [("a", "b", True)]
+    assert seen == [False, False]

@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 from newsfold.backends import local
 from newsfold.backends.local import copies_from_jsonl, page_paragraphs
 from newsfold.copies import CopyOptions, compiled, find_copies
-from newsfold.copies.blockverify import _whole_text, block_counts
+from newsfold.copies.blockverify import BlockCounts, _whole_text, block_counts, may_interleave
 from newsfold.copies.fingerprint import fingerprint_chunk
 from newsfold.copies.reader import Chunk, EncodedBodies, read_chunk, segment_grams
 from newsfold.copies.stage import SpilledWords, _candidate_pairs
@@ -117,6 +117,9 @@ def test_block_counts_and_copies_match_the_twin_on_real_pages(
         assert_same_arrays(
             fast, slow, ("handled", "bit", "set_sizes", "shared", "paragraph_sizes", "hits")
         )
+        handled = block[fast.handled[block[:, 0]]]
+        bound, twin_bound = both(partial(may_interleave, chunk, fast, handled))
+        assert bound.dtype == twin_bound.dtype and np.array_equal(bound, twin_bound)
     docs = [(f"doc{k:03d}", body) for k, body in enumerate(bodies)]
     options = CopyOptions(text_paragraph_words=text_words)
     fast_result, slow_result = both(lambda: find_copies(docs, options, explained=False))
@@ -321,6 +324,9 @@ def test_block_reader_gives_the_line_reader_results(
     monkeypatch.setattr(local, "READ_BYTES", 700)
     monkeypatch.setattr(local, "CHUNK_BODIES", 3)
     bodies = real_bodies()[:14]
+    # A body in a script without spaces, re-read by Python from its line (the only line of
+    # its chunk the reader makes a bytes object of).
+    bodies[7] = [*bodies[7], "\u4e60\u8fd1\u5e73\u4f1a\u89c1\u666e\u4eac" * 3]
     path = tmp_path / "pages.jsonl"
     lines = [json.dumps({"id": f"p{k}", "paragraphs": body}) for k, body in enumerate(bodies)]
     lines[5] = json.dumps({"id": "p5", "text": "\n\n".join(bodies[5])})  # read by Python
@@ -411,3 +417,114 @@ def test_part_codes_refuses_a_wrong_slice_size() -> None:
     assert np.array_equal(counted, given)
     with pytest.raises(ValueError):
         KERNELS.part_codes(keys, owner, rank, keep, 7, 1, 4, int(sizes[1]) + 1)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.binary(min_size=64, max_size=64)
+    | st.text(alphabet="aZ09_'-\n \u00e9\u2019.@[`{/:", min_size=64, max_size=64).map(
+        lambda text: text.encode("utf-8")[:64].ljust(64, b" ")
+    )
+)
+def test_byte_classes_of_both_builds_match_the_table(block: bytes) -> None:
+    # ``encoded_words`` classifies 64 bytes at a time with SSE2 where built with it, else with
+    # 8-byte arithmetic: both give the bitmaps of ``tokens._CLASS`` (1 word, 2 joiner) and of
+    # the line breaks.
+    assert KERNELS is not None
+    from newsfold.copies.tokens import _CLASS
+
+    classes = _CLASS[np.frombuffer(block, dtype=np.uint8)]
+    expected = tuple(
+        sum(1 << k for k in range(64) if flag[k])
+        for flag in (classes == 1, classes == 2, np.frombuffer(block, dtype=np.uint8) == 10)
+    )
+    assert KERNELS.byte_classes(block, False) == expected
+    assert KERNELS.byte_classes(block, True) == expected
+
+
+@pytest.mark.parametrize("ascii", [False, True])
+def test_json_strings_with_a_special_byte_at_every_offset(ascii: bool) -> None:
+    # Plain string bytes are copied 16 (SSE2) or 8 at a time: whatever follows at any offset
+    # of such a block (quote, backslash escape, control escape, UTF-8, a surrogate pair, a
+    # script written without spaces, which the body is flagged for).
+    specials = ['"', "\\", "\n", "\t", "\u00e9", "\u2019", "\U0001f600", "/", "\x7f", "\u4e2d"]
+    records = [
+        {"id": f"{offset}-{k}", "paragraphs": ["a" * offset + special + "b" * 20, "c" * offset]}
+        for offset in range(40)
+        for k, special in enumerate(specials)
+    ]
+    lines = [json.dumps(r, ensure_ascii=ascii).encode("utf-8") + b"\n" for r in records]
+    read = local._read_part(lines, list(range(len(lines))), Path("x"), json.loads)
+    assert isinstance(read, EncodedBodies)
+    ids, joined, paragraphs = python_part(lines)
+    assert (read.ids, read.joined, read.paragraphs.tolist()) == (ids, joined, paragraphs)
+
+
+def test_joined_bodies_are_a_bytes_object_of_their_length() -> None:
+    # ``_encoded`` writes into a bytes object and shrinks it in place: the exact bytes, one
+    # reference (the caller's), nothing kept of a chunk it gives up on.
+    assert KERNELS is not None
+    import sys
+
+    lines = [b'{"id": "a", "paragraphs": ["x y", "\\u00e9t\\u00e9"]}\n'] * 3
+    encoded = KERNELS.encoded_records(lines)
+    assert encoded is not None
+    joined = encoded[1]
+    assert type(joined) is bytes and joined == b"\n".join([b"x y\n\xc3\xa9t\xc3\xa9"] * 3)
+    del encoded
+    assert sys.getrefcount(joined) == 2  # ``joined`` and the call's argument
+    assert KERNELS.encoded_records([*lines, b'{"id": 1}\n']) is None
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(1, 12), st.integers(1, 4), st.integers(0, 2**32))
+def test_open_runs_match_the_twin(pages: int, width: int, seed: int) -> None:
+    # Random paragraphs (empty ones, some outside the running text), hits and sizes around
+    # the ``COVERED`` threshold: the interleaving bound of every side, compiled and numpy.
+    rng = np.random.default_rng(seed)
+    paragraphs = rng.integers(0, 9, pages).astype(np.int64)
+    total = int(paragraphs.sum())
+    lengths = rng.choice([0, 1, 3, 6, 12, 30, 60], total).astype(np.int64)
+    text = rng.random(total) < (0.6 if seed % 2 else 1.0)
+    chunk = Chunk(
+        words=np.zeros(int(lengths.sum()), dtype=np.uint64),
+        paragraph_lengths=lengths,
+        paragraphs=paragraphs,
+        text=text,
+        grams=np.zeros(0, dtype=np.uint64),
+        gram_owner=np.zeros(0, dtype=np.int64),
+        paragraph_digests=np.zeros(total, dtype=np.uint64),
+        digests=np.zeros(pages, dtype=np.uint64),
+    )
+    sizes = rng.integers(0, 12, total).astype(np.int64)
+    counts = BlockCounts(
+        handled=np.ones(pages, dtype=bool),
+        bit=rng.integers(0, width, pages).astype(np.int64),
+        set_sizes=np.zeros(pages, dtype=np.int64),
+        shared=np.zeros((pages, width), dtype=np.int64),
+        paragraph_sizes=sizes,
+        hits=(rng.random((total, width)) * (sizes[:, None] + 1)).astype(np.int64),
+    )
+    sides = rng.integers(0, pages, (2 * pages, 2)).astype(np.int64)
+    fast, slow = both(partial(may_interleave, chunk, counts, sides))
+    assert fast.dtype == slow.dtype and np.array_equal(fast, slow)
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.integers(2, 6), st.integers(40, 300), st.integers(0, 2**32))
+def test_candidate_pairs_of_keys_sharing_their_low_bits(
+    distinct: int, keys: int, seed: int
+) -> None:
+    # Keys alike in their low 33 and top 8 bits (one slice of the key space, one run of the
+    # compiled sort's first pass) and different in between, shuffled and shared by several
+    # pages: equal keys must meet, different ones must not, as with the twin.
+    rng = np.random.default_rng(seed)
+    low = np.uint64(int(rng.integers(0, 2**33)))
+    middle = rng.choice(2**22, distinct, replace=False).astype(np.uint64) << np.uint64(33)
+    values = (np.uint64(0x55) << np.uint64(55)) | middle[rng.integers(0, distinct, keys)] | low
+    pages = 60
+    owner = rng.integers(0, pages, keys).astype(np.int64)
+    rank = rng.permutation(pages).astype(np.int64)
+    keep = rng.random(pages) < 0.9
+    fast, slow = both(lambda: _candidate_pairs(values, owner, rank, keep))
+    assert fast.dtype == slow.dtype and np.array_equal(fast, slow) and len(fast)

@@ -1,6 +1,7 @@
 # Type stubs of the compiled kernels (src/newsfold/copies/_kernels.pyx).
 import numpy as np
 
+def byte_classes(block: bytes, portable: bool) -> tuple[int, int, int]: ...
 def encoded_words(
     raw: bytes, lower: bytes, fold2: np.ndarray, fold3: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]: ...
@@ -30,6 +31,10 @@ def component_counts(
     width: int,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]: ...
 def key_pair_codes(keys: np.ndarray, owner: np.ndarray, count: int) -> np.ndarray: ...
+
+class SortScratch:
+    def __init__(self) -> None: ...
+
 def part_codes(
     keys: np.ndarray,
     owner: np.ndarray,
@@ -39,6 +44,7 @@ def part_codes(
     part: int,
     parts: int,
     chosen: int = -1,
+    scratch: SortScratch | None = None,
 ) -> np.ndarray: ...
 def part_sizes(
     keys: np.ndarray, owner: np.ndarray, rank: np.ndarray, keep: np.ndarray, parts: int
@@ -69,3 +75,17 @@ def encoded_block(
     tuple[list[str], bytes, np.ndarray, np.ndarray, np.ndarray] | None,
 ]: ...
 def read_spans(fd: int, starts: np.ndarray, ends: np.ndarray) -> np.ndarray: ...
+def open_runs(
+    paragraphs: np.ndarray,
+    paragraph_lengths: np.ndarray,
+    text: np.ndarray,
+    hits: np.ndarray,
+    bit: np.ndarray,
+    paragraph_sizes: np.ndarray,
+    pages: np.ndarray,
+    others: np.ndarray,
+    size: int,
+    covered: float,
+    gap_paragraphs: int,
+    gap_words: int,
+) -> np.ndarray: ...

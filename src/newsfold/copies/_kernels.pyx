@@ -14,9 +14,20 @@ allocating and reading back megabytes; one loop touches every byte or word once,
 Measured on the 100k-page speed corpus (``bench/copies.py --breakdown --lean``, us a page,
 numpy then compiled): JSON decode, encode and tokenise 74 -> 23, candidate pairs 16.5 -> 8.8,
 pages rebuilt 16.2 -> 5.4, block verification counts 45.7 -> 9.8; the whole run 203 -> 80.
+
+SSE2 (part of every x86-64, so no compiler flag) classifies bytes 16 at a time where the
+compiler offers it (``__SSE2__``), with the 8-byte arithmetic as the fallback elsewhere; the
+tests compare both. Measured in isolation on chunks of the speed corpus (us a page, before
+then after this round): ``encoded_block`` (JSON strings, 16 plain bytes a step, the joined
+bodies written into their bytes object) 5.4 -> 3.1, ``encoded_words`` (SSE2 classes, one loop
+per kind of event, no output copy) 10.8 -> 7.7, ``whole_text_counts`` (table slots as one
+record) 14.6 -> 13.0 a page of a block, ``chunk_arrays`` (all-text bodies shingled in place)
+6.8 -> 6.4.
 """
 
 from libc.stdint cimport int64_t, uint8_t, uint64_t
+from cpython.object cimport PyObject
+from cpython.ref cimport Py_XDECREF
 from libc.errno cimport errno
 from libc.string cimport memchr, memcpy
 from posix.types cimport off_t
@@ -25,9 +36,93 @@ from posix.unistd cimport pread
 import numpy as np
 
 
+cdef extern from "Python.h":
+    # Raw references (no reference counting by Cython): ``_encoded`` writes the joined bodies
+    # straight into a bytes object and shrinks it to their length, instead of filling an array
+    # and copying it into a bytes object (1.5 MB a chunk).
+    PyObject* PyBytes_FromStringAndSize(const char* data, Py_ssize_t size)
+    char* PyBytes_AS_STRING(PyObject* data)
+    int _PyBytes_Resize(PyObject** data, Py_ssize_t size)
+    object PyUnicode_DecodeUTF8(const char* data, Py_ssize_t size, const char* errors)
+
+
 cdef extern from *:
     int __builtin_ctzll(unsigned long long) nogil
-    int __builtin_popcountll(unsigned long long) nogil
+    int __builtin_clzll(unsigned long long) nogil
+
+
+# The byte classes of 64 folded bytes as three bitmaps (``encoded_words``): with SSE2 (every
+# x86-64 has it) 16 bytes a compare, else the portable 8-byte arithmetic below. Both give
+# bit k set when byte k is a word byte (``_CLASS`` 1: 0x80 and up, a-z, A-Z, 0-9, ``_``), a
+# joiner (an apostrophe or a hyphen) or a line break; the twin tests check them.
+cdef extern from *:
+    """
+    #include <stdint.h>
+    #include <string.h>
+    #if defined(__SSE2__)
+    #include <emmintrin.h>
+    #define NEWSFOLD_SSE2 1
+    static inline int newsfold_classify64(const uint8_t *p, uint64_t *word, uint64_t *joiner,
+                                          uint64_t *breaks) {
+        uint64_t w = 0, j = 0, b = 0;
+        int k;
+        for (k = 0; k < 4; k++) {
+            __m128i x = _mm_loadu_si128((const __m128i *)(p + 16 * k));
+            /* Letters: (x | 0x20) - 'a' at most 25, unsigned; digits: x - '0' at most 9. */
+            __m128i t = _mm_sub_epi8(_mm_or_si128(x, _mm_set1_epi8(0x20)), _mm_set1_epi8('a'));
+            __m128i d = _mm_sub_epi8(x, _mm_set1_epi8('0'));
+            __m128i letter = _mm_cmpeq_epi8(_mm_min_epu8(t, _mm_set1_epi8(25)), t);
+            __m128i digit = _mm_cmpeq_epi8(_mm_min_epu8(d, _mm_set1_epi8(9)), d);
+            __m128i under = _mm_cmpeq_epi8(x, _mm_set1_epi8('_'));
+            __m128i marks = _mm_or_si128(_mm_or_si128(letter, digit), _mm_or_si128(under, x));
+            __m128i joins = _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8(39)),
+                                         _mm_cmpeq_epi8(x, _mm_set1_epi8(45)));
+            __m128i lines = _mm_cmpeq_epi8(x, _mm_set1_epi8(10));
+            w |= (uint64_t)(uint32_t)_mm_movemask_epi8(marks) << (16 * k);
+            j |= (uint64_t)(uint32_t)_mm_movemask_epi8(joins) << (16 * k);
+            b |= (uint64_t)(uint32_t)_mm_movemask_epi8(lines) << (16 * k);
+        }
+        *word = w;
+        *joiner = j;
+        *breaks = b;
+        return 1;
+    }
+    /* How many of the 16 bytes at p are plain JSON string bytes (ASCII, not a control byte,
+       a quote or a backslash) before the first other one. */
+    static inline int newsfold_plain16(const uint8_t *p) {
+        __m128i x = _mm_loadu_si128((const __m128i *)p);
+        /* Signed: bytes from 0x80 up are negative, below 0x20 as well. */
+        __m128i other = _mm_or_si128(_mm_cmplt_epi8(x, _mm_set1_epi8(0x20)),
+                                     _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8(34)),
+                                                  _mm_cmpeq_epi8(x, _mm_set1_epi8(92))));
+        unsigned int mask = (unsigned int)_mm_movemask_epi8(other);
+        return mask ? __builtin_ctz(mask) : 16;
+    }
+    /* Bit k set when byte k of the 16 at p is 0x80 or more. */
+    static inline int newsfold_high16(const uint8_t *p) {
+        return _mm_movemask_epi8(_mm_loadu_si128((const __m128i *)p));
+    }
+    #else
+    #define NEWSFOLD_SSE2 0
+    static inline int newsfold_high16(const uint8_t *p) {
+        (void)p;
+        return -1;
+    }
+    static inline int newsfold_plain16(const uint8_t *p) {
+        (void)p;
+        return -1;
+    }
+    static inline int newsfold_classify64(const uint8_t *p, uint64_t *word, uint64_t *joiner,
+                                          uint64_t *breaks) {
+        (void)p; (void)word; (void)joiner; (void)breaks;
+        return 0;
+    }
+    #endif
+    """
+    int newsfold_classify64(const uint8_t* p, uint64_t* word, uint64_t* joiner,
+                            uint64_t* breaks) nogil
+    int newsfold_plain16(const uint8_t* p) nogil
+    int newsfold_high16(const uint8_t* p) nogil
 
 
 cdef uint64_t _MIX1 = 0xBF58476D1CE4E5B9ULL
@@ -62,6 +157,15 @@ cdef void _tables():
 
 
 _tables()
+
+
+cdef inline int _popcount(uint64_t x) noexcept nogil:
+    """Set bits of ``x``, by 64-bit arithmetic: built without ``-mpopcnt``, the compiler's
+    builtin is a call into libgcc (~1% of a run when it counted the words and lines)."""
+    x = x - ((x >> 1) & 0x5555555555555555ULL)
+    x = (x & 0x3333333333333333ULL) + ((x >> 2) & 0x3333333333333333ULL)
+    x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0FULL
+    return <int>((x * 0x0101010101010101ULL) >> 56)
 
 
 cdef inline uint64_t _ge7(uint64_t low7, uint64_t bound) noexcept nogil:
@@ -214,6 +318,27 @@ cdef inline uint64_t _joiner_marks(uint64_t block) noexcept nogil:
     return (_eq7(low7, 39) | _eq7(low7, 45)) & ~block & 0x8080808080808080ULL
 
 
+def byte_classes(const uint8_t[::1] block, bint portable):
+    """``(word, joiner, line break)`` bitmaps of 64 bytes as ``encoded_words`` makes them, by
+    SSE2 (where built with it) or by the portable arithmetic (``portable``): for the tests,
+    which compare the two and ``tokens._CLASS``."""
+    if block.shape[0] != 64:
+        raise ValueError("byte_classes: give 64 bytes")
+    cdef uint64_t word_bits = 0, joiner_bits = 0, break_bits = 0, chunk
+    cdef int group
+    if portable or not newsfold_classify64(&block[0], &word_bits, &joiner_bits, &break_bits):
+        word_bits = 0
+        joiner_bits = 0
+        break_bits = 0
+        for group in range(8):
+            memcpy(&chunk, &block[group * 8], 8)
+            word_bits |= _movemask(_word_marks(chunk)) << (8 * group)
+            joiner_bits |= _movemask(_joiner_marks(chunk)) << (8 * group)
+            break_bits |= _movemask(_eq7(chunk & 0x7F7F7F7F7F7F7F7FULL, 10) & ~chunk
+                                    & 0x8080808080808080ULL) << (8 * group)
+    return word_bits, joiner_bits, break_bits
+
+
 def encoded_words(const uint8_t[::1] raw, const uint8_t[::1] lower, const uint8_t[::1] fold2,
                   const uint8_t[::1] fold3):
     """``(hashes, words_per_line, sentence_end_per_line)`` of encoded bodies (twin:
@@ -238,7 +363,7 @@ def encoded_words(const uint8_t[::1] raw, const uint8_t[::1] lower, const uint8_
     cdef uint64_t[::1] joiner_map = joiner_map_array
     cdef uint64_t[::1] break_map = break_map_array
     cdef Py_ssize_t size = 0, lines = 1, at, start = 0, words = 0, line = 0, line_start = 0
-    cdef Py_ssize_t block_index, group, base, position
+    cdef Py_ssize_t block_index, group, base, position, runs = 0
     cdef uint64_t chunk, in_word, previous_word = 0, previous_in_word = 0, next_word, after
     cdef uint64_t starts, ends, events, bit, word_bits, joiner_bits, break_bits
     cdef uint8_t* data = &folded[0]
@@ -248,21 +373,28 @@ def encoded_words(const uint8_t[::1] raw, const uint8_t[::1] lower, const uint8_
         for at in range(size, blocks * 64 + 16):
             data[at] = 0
         for block_index in range(blocks):
-            word_bits = 0
-            joiner_bits = 0
-            break_bits = 0
-            for group in range(8):
-                memcpy(&chunk, data + block_index * 64 + group * 8, 8)
-                word_bits |= _movemask(_word_marks(chunk)) << (8 * group)
-                joiner_bits |= _movemask(_joiner_marks(chunk)) << (8 * group)
-                break_bits |= _movemask(_eq7(chunk & 0x7F7F7F7F7F7F7F7FULL, 10) & ~chunk
-                                        & 0x8080808080808080ULL) << (8 * group)
+            if not newsfold_classify64(data + block_index * 64, &word_bits, &joiner_bits,
+                                       &break_bits):
+                word_bits = 0
+                joiner_bits = 0
+                break_bits = 0
+                for group in range(8):
+                    memcpy(&chunk, data + block_index * 64 + group * 8, 8)
+                    word_bits |= _movemask(_word_marks(chunk)) << (8 * group)
+                    joiner_bits |= _movemask(_joiner_marks(chunk)) << (8 * group)
+                    break_bits |= _movemask(_eq7(chunk & 0x7F7F7F7F7F7F7F7FULL, 10) & ~chunk
+                                            & 0x8080808080808080ULL) << (8 * group)
             word_map[block_index] = word_bits
             joiner_map[block_index] = joiner_bits
             break_map[block_index] = break_bits
-            lines += __builtin_popcountll(break_bits)
-    # At most one word starts in every other byte.
-    hashes_array = np.empty(size // 2 + 1, dtype=np.uint64)
+            lines += _popcount(break_bits)
+            # Runs of word bytes: joiners only merge them, so words are at most as many.
+            runs += _popcount(word_bits & ~((word_bits << 1) | (previous_word >> 63)))
+            previous_word = word_bits
+    previous_word = 0
+    # Sized by the runs, not by the bytes (one word in every other byte at most, 4x as much
+    # memory: a fresh huge page or two each chunk), and handed out without a copy.
+    hashes_array = np.empty(runs + 1, dtype=np.uint64)
     counts_array = np.zeros(lines, dtype=np.int64)
     sentence_array = np.zeros(lines, dtype=np.bool_)
     cdef uint64_t[::1] hashes = hashes_array
@@ -281,27 +413,39 @@ def encoded_words(const uint8_t[::1] raw, const uint8_t[::1] lower, const uint8_
             starts = in_word & ~after
             ends = ~in_word & after
             break_bits = break_map[block_index]
-            events = starts | ends | break_bits
             base = block_index * 64
+            # Words by their ends: starts and ends alternate, so a word starts at the last start
+            # before its end, in this block or (none there) the last one of an earlier block.
+            # One loop per kind of event, not one loop testing each event for its kind (three
+            # branches a word, mispredicted often enough to cost ~1 us a page).
+            events = ends
             while events:
                 position = __builtin_ctzll(events)
-                bit = (<uint64_t>1) << position
                 events &= events - 1
-                at = base + position
-                if ends & bit:
-                    hashes[words] = _word_hash(data, blocks * 64 + 8, start, at - start)
-                    counts[line] += 1
-                    words += 1
-                if break_bits & bit:
-                    sentence[line] = _ends_like_sentence(data, line_start, at)
-                    line += 1
-                    line_start = at + 1
-                if starts & bit:
-                    start = at
+                bit = starts & (((<uint64_t>1) << position) - 1)
+                if bit:
+                    start = base + 63 - __builtin_clzll(bit)
+                hashes[words] = _word_hash(data, blocks * 64 + 8, start, base + position - start)
+                words += 1
+            if starts:
+                start = base + 63 - __builtin_clzll(starts)
+            # Each word counts on the line its end is on (a word ending at a break is before it).
+            events = ends
+            while break_bits:
+                position = __builtin_ctzll(break_bits)
+                break_bits &= break_bits - 1
+                bit = events & ((((<uint64_t>2) << position)) - 1)
+                counts[line] += _popcount(bit)
+                events &= ~bit
+                sentence[line] = _ends_like_sentence(data, line_start, base + position)
+                line += 1
+                line_start = base + position + 1
+            if events:
+                counts[line] += _popcount(events)
             previous_word = word_bits
             previous_in_word = in_word
         sentence[line] = _ends_like_sentence(data, line_start, size)
-    return hashes_array[:words].copy(), counts_array, sentence_array
+    return hashes_array[:words], counts_array, sentence_array
 
 
 cdef inline uint64_t _top_power(int size) noexcept nogil:
@@ -370,11 +514,22 @@ def chunk_arrays(const uint64_t[::1] words, const int64_t[::1] paragraph_lengths
     cdef uint64_t[::1] digests = digest_array
     cdef uint64_t[::1] buffer = buffer_array
     cdef uint64_t top = _top_power(size)
+    cdef const uint64_t* source
+    cdef Py_ssize_t body_start
+    cdef bint all_text
     with nogil:
         for body in range(bodies):
             text_words = 0
             body_word = 0
             sum_body = 0
+            # A body whose paragraphs are all running text (most) is shingled where its words
+            # lie; only the others have their running text gathered into ``buffer`` first.
+            body_start = word
+            all_text = True
+            for k in range(paragraphs[body]):
+                if not text[paragraph + k]:
+                    all_text = False
+                    break
             for k in range(paragraphs[body]):
                 length = paragraph_lengths[paragraph]
                 sum_paragraph = 0
@@ -385,7 +540,7 @@ def chunk_arrays(const uint64_t[::1] words, const int64_t[::1] paragraph_lengths
                             words[word + w] ^ ((<uint64_t>(body_word + w + 1)) * _BASE))
                     paragraph_digests[paragraph] = (_mix64(sum_paragraph + <uint64_t>length)
                                                     & _KEY_MASK)
-                if text[paragraph]:
+                if text[paragraph] and not all_text:
                     for w in range(length):
                         buffer[text_words + w] = words[word + w]
                 if text[paragraph]:
@@ -395,12 +550,15 @@ def chunk_arrays(const uint64_t[::1] words, const int64_t[::1] paragraph_lengths
                 paragraph += 1
             if with_digests:
                 digests[body] = _mix64(sum_body + <uint64_t>body_word) & _KEY_MASK
+            if text_words == 0:
+                continue
+            source = &words[body_start] if all_text else &buffer[0]
             if text_words >= size:
-                gram = _grams(&buffer[0], text_words, size, top, &grams[0], &owner[0], gram, body)
-            elif text_words > 0:
-                polynomial = buffer[0]
+                gram = _grams(source, text_words, size, top, &grams[0], &owner[0], gram, body)
+            else:
+                polynomial = source[0]
                 for offset in range(1, text_words):
-                    polynomial = polynomial * _BASE + buffer[offset]
+                    polynomial = polynomial * _BASE + source[offset]
                 grams[gram] = _mix64(polynomial + <uint64_t>text_words)
                 owner[gram] = body
                 gram += 1
@@ -469,36 +627,43 @@ def minimum_cells(const uint64_t[::1] grams, const int64_t[::1] owner, Py_ssize_
     return cells_array
 
 
-cdef inline Py_ssize_t _slot(uint64_t* keys, int64_t* generation, Py_ssize_t mask,
-                             uint64_t value, int64_t current, bint* fresh) noexcept nogil:
+cdef struct _Slot:
+    # One distinct shingle value of a component in ``_Table``: the value, the bits of the pages
+    # whose set holds it (``in_set``) and of those whose paragraphs hold it (``held``), the
+    # component that claimed the slot (``generation``) and the last page / paragraph that
+    # counted it. Together, so that a look-up reads one cache line, not six (as six arrays
+    # did: whole_text_counts ~10% faster).
+    uint64_t key
+    uint64_t in_set
+    uint64_t held
+    int64_t generation
+    int64_t page_seen
+    int64_t paragraph_seen
+
+
+cdef inline Py_ssize_t _slot(_Slot* slots, Py_ssize_t mask, uint64_t value, int64_t current,
+                             bint* fresh) noexcept nogil:
     """The slot of ``value`` in an open-addressing table (linear probing; slots of older
     generations are empty). Shingle hashes are uniform: their low bits are the position."""
     cdef Py_ssize_t at = <Py_ssize_t>(value & <uint64_t>mask)
-    while generation[at] == current:
-        if keys[at] == value:
+    while slots[at].generation == current:
+        if slots[at].key == value:
             fresh[0] = False
             return at
         at = (at + 1) & mask
-    generation[at] = current
-    keys[at] = value
+    slots[at].generation = current
+    slots[at].key = value
     fresh[0] = True
     return at
 
 
 cdef struct _Table:
     # The state of ``component_counts`` / ``whole_text_counts`` (``_Counting`` owns the arrays).
-    # An open-addressing table, one slot per distinct shingle value of a component: the value,
-    # the bits of the pages whose set holds it (``in_set``) and of those whose paragraphs hold
-    # it (``held``), the component that claimed the slot (``generation``) and the last page /
-    # paragraph that counted it; each component's table mask (``masks``); where each page's
-    # occurrences (``gram_start``) and paragraphs (``paragraph_first``) start; and the counts
-    # (``shared``: pages x ``width``, ``hits``: paragraphs x ``width``, ``sizes``).
-    uint64_t* keys
-    uint64_t* in_set
-    uint64_t* held
-    int64_t* generation
-    int64_t* page_seen
-    int64_t* paragraph_seen
+    # An open-addressing table (``slots``), one slot per distinct shingle value of a component;
+    # each component's table mask (``masks``); where each page's occurrences (``gram_start``)
+    # and paragraphs (``paragraph_first``) start; and the counts (``shared``: pages x
+    # ``width``, ``hits``: paragraphs x ``width``, ``sizes``).
+    _Slot* slots
     int64_t* masks
     int64_t* gram_start
     int64_t* paragraph_first
@@ -510,13 +675,14 @@ cdef struct _Table:
 cdef inline Py_ssize_t _claim(_Table* table, Py_ssize_t component, uint64_t value) noexcept nogil:
     """The slot of ``value`` in ``component``'s table (``_slot``), a fresh one cleared."""
     cdef bint fresh = False
-    cdef Py_ssize_t at = _slot(table.keys, table.generation, table.masks[component], value,
-                               component, &fresh)
+    cdef Py_ssize_t at = _slot(table.slots, table.masks[component], value, component, &fresh)
+    cdef _Slot* slot
     if fresh:
-        table.in_set[at] = 0
-        table.held[at] = 0
-        table.page_seen[at] = -1
-        table.paragraph_seen[at] = -1
+        slot = &table.slots[at]
+        slot.in_set = 0
+        slot.held = 0
+        slot.page_seen = -1
+        slot.paragraph_seen = -1
     return at
 
 
@@ -590,22 +756,13 @@ cdef class _Counting:
         self.shared = np.zeros((pages, width), dtype=np.int64)
         self.hits = np.zeros((paragraph_count, width), dtype=np.int64)
         self.sizes = np.zeros(paragraph_count, dtype=np.int64)
-        keys = np.empty(capacity, dtype=np.uint64)
-        in_set = np.empty(capacity, dtype=np.uint64)
-        held = np.empty(capacity, dtype=np.uint64)
-        generation = np.full(capacity, -1, dtype=np.int64)
-        page_seen = np.empty(capacity, dtype=np.int64)
-        paragraph_seen = np.empty(capacity, dtype=np.int64)
-        self.arrays = (keys, in_set, held, generation, page_seen, paragraph_seen, masks_array,
-                       gram_start_array, paragraph_first_array)
+        # The slots as 8-byte words (``_Slot`` is six), every generation -1: no component's.
+        slots = np.empty((capacity, sizeof(_Slot) // 8), dtype=np.int64)
+        slots[:, 3] = -1
+        self.arrays = (slots, masks_array, gram_start_array, paragraph_first_array)
         # Arrays with no data (no pages, no paragraphs) are never written: any address serves.
         cdef int64_t* spare = &masks[0]
-        self.table.keys = <uint64_t*>_address(keys, spare)
-        self.table.in_set = <uint64_t*>_address(in_set, spare)
-        self.table.held = <uint64_t*>_address(held, spare)
-        self.table.generation = _address(generation, spare)
-        self.table.page_seen = _address(page_seen, spare)
-        self.table.paragraph_seen = _address(paragraph_seen, spare)
+        self.table.slots = <_Slot*>_address(slots, spare)
         self.table.masks = spare
         self.table.gram_start = _address(gram_start_array, spare)
         self.table.paragraph_first = _address(paragraph_first_array, spare)
@@ -710,12 +867,12 @@ def component_counts(const uint64_t[::1] grams, const int64_t[::1] gram_owner,
                 bit = page_bit[page]
                 for k in range(t.gram_start[page], t.gram_start[page + 1]):
                     slot = _claim(t, c, grams[k])
-                    t.in_set[slot] |= bit
+                    t.slots[slot].in_set |= bit
                     set_slot[k] = slot
                 for k in range(inner_start[t.paragraph_first[page]],
                                inner_start[t.paragraph_first[page + 1]]):
                     slot = _claim(t, c, inner[k])
-                    t.held[slot] |= bit
+                    t.slots[slot].held |= bit
                     inner_slot[k] = slot
             # Pass 2: each page's (paragraph's) distinct values add their holders' bits.
             for m in range(member_start[c], member_start[c + 1]):
@@ -723,28 +880,29 @@ def component_counts(const uint64_t[::1] grams, const int64_t[::1] gram_owner,
                 bit = page_bit[page]
                 for k in range(t.gram_start[page], t.gram_start[page + 1]):
                     slot = set_slot[k]
-                    if t.page_seen[slot] != page:
-                        t.page_seen[slot] = page
-                        _add_bits(&t.shared[page * width], t.in_set[slot])
+                    if t.slots[slot].page_seen != page:
+                        t.slots[slot].page_seen = page
+                        _add_bits(&t.shared[page * width], t.slots[slot].in_set)
                 for paragraph in range(t.paragraph_first[page], t.paragraph_first[page + 1]):
                     for k in range(inner_start[paragraph], inner_start[paragraph + 1]):
                         slot = inner_slot[k]
-                        if t.paragraph_seen[slot] != paragraph:
-                            t.paragraph_seen[slot] = paragraph
+                        if t.slots[slot].paragraph_seen != paragraph:
+                            t.slots[slot].paragraph_seen = paragraph
                             t.sizes[paragraph] += 1
-                            found = t.in_set[slot]
+                            found = t.slots[slot].in_set
                             if found & bit:
-                                _add_bits(&t.hits[paragraph * width], found & t.held[slot])
+                                _add_bits(&t.hits[paragraph * width], found & t.slots[slot].held)
     return run.shared, run.hits, run.sizes
 
 
 cdef void _radix_sort(uint64_t* keys, int64_t* values, uint64_t* spare_keys,
                       int64_t* spare_values, Py_ssize_t n, int64_t* counts,
                       int first_pass) noexcept nogil:
-    """LSD radix sort of ``keys`` (with ``values`` alongside), 11 bits a pass from bit
-    ``11 * first_pass`` up (lower bits are left unsorted), passes whose digit is the same for
-    every key skipped; stable. ``counts``: 6 x 2048 scratch. The result is in
-    ``keys``/``values`` (copied back after an odd number of passes)."""
+    """LSD radix sort of ``keys`` (with ``values`` alongside, unless NULL: the pair codes
+    need none), 11 bits a pass from bit ``11 * first_pass`` up (lower bits are left unsorted),
+    passes whose digit is the same for every key skipped; stable. ``counts``: 6 x 2048
+    scratch. The result is in ``keys``/``values`` (copied back after an odd number of
+    passes)."""
     cdef Py_ssize_t k, pass_, digit, total
     cdef int64_t running, held
     cdef uint64_t* source_keys = keys
@@ -773,7 +931,8 @@ cdef void _radix_sort(uint64_t* keys, int64_t* values, uint64_t* spare_keys,
             total = counts[pass_ * 2048 + digit]
             counts[pass_ * 2048 + digit] = total + 1
             target_keys[total] = source_keys[k]
-            target_values[total] = source_values[k]
+            if values != NULL:
+                target_values[total] = source_values[k]
         swap_keys = source_keys
         source_keys = target_keys
         target_keys = swap_keys
@@ -781,9 +940,9 @@ cdef void _radix_sort(uint64_t* keys, int64_t* values, uint64_t* spare_keys,
         source_values = target_values
         target_values = swap_values
     if source_keys != keys:
-        for k in range(n):
-            keys[k] = source_keys[k]
-            values[k] = source_values[k]
+        memcpy(keys, source_keys, n * sizeof(uint64_t))
+        if values != NULL:
+            memcpy(values, source_values, n * sizeof(int64_t))
 
 
 cdef void _insertion_sort(uint64_t* keys, int64_t* values, Py_ssize_t n) noexcept nogil:
@@ -802,34 +961,46 @@ cdef void _insertion_sort(uint64_t* keys, int64_t* values, Py_ssize_t n) noexcep
         values[at] = value
 
 
-def key_pair_codes(const uint64_t[::1] keys, const int64_t[::1] owner, int64_t count):
-    """Sorted unique codes ``i * count + j`` (i < j) of the owners sharing a key (twin:
-    ``stage.key_pairs`` of the same keys, as codes): one radix sort of the keys, every run of
-    equal keys expanded to its pairs, the pair codes radix sorted and made unique."""
-    cdef Py_ssize_t n = keys.shape[0], k, start, end, a, b
-    sorted_keys_array = np.empty(n + 1, dtype=np.uint64)
-    members_array = np.empty(n + 1, dtype=np.int64)
-    spare_keys_array = np.empty(n + 1, dtype=np.uint64)
-    spare_values_array = np.empty(n + 1, dtype=np.int64)
+cdef class SortScratch:
+    """Sort buffers that every ``part_codes`` call of a run reuses, grown when too small.
+
+    The slices of the candidate keys are sorted one after the other (``stage._candidate_pairs``)
+    and each needed ~30 MB of buffers (keys, owners, their spares, the pair codes) on the
+    100k-page speed corpus: fresh memory every slice, paid in page faults (34k, 0.3 s of system
+    time a run). Held here, the memory is faulted once. Not for two threads at once."""
+
+    cdef list arrays
+
+    def __init__(self):
+        self.arrays = [None] * 6
+
+    cdef object take(self, int slot, Py_ssize_t size, object dtype):
+        """Buffer ``slot`` with room for ``size`` values of ``dtype`` (its old contents are
+        not kept when it grows)."""
+        held = self.arrays[slot]
+        if held is None or held.shape[0] < size:
+            held = np.empty(size + size // 4 + 16, dtype=dtype)
+            self.arrays[slot] = held
+        return held
+
+
+cdef object _sorted_key_codes(uint64_t* sorted_keys, int64_t* members, Py_ssize_t n,
+                              int64_t count, SortScratch scratch):
+    """The codes of ``key_pair_codes`` from ``n`` keys with their owners, sorted here in place
+    (buffers 0 to 3 of ``scratch`` hold them and their spares)."""
+    cdef uint64_t[::1] spare_keys = scratch.take(2, n + 1, np.uint64)
+    cdef int64_t[::1] spare_values = scratch.take(3, n + 1, np.int64)
     counts_array = np.empty(6 * 2048, dtype=np.int64)
-    cdef uint64_t[::1] sorted_keys = sorted_keys_array
-    cdef int64_t[::1] members = members_array
-    cdef uint64_t[::1] spare_keys = spare_keys_array
-    cdef int64_t[::1] spare_values = spare_values_array
     cdef int64_t[::1] counts = counts_array
-    cdef Py_ssize_t total = 0
+    cdef Py_ssize_t total = 0, k, start, end, a, b
     cdef int64_t low, high
     with nogil:
-        for k in range(n):
-            sorted_keys[k] = keys[k]
-            members[k] = owner[k]
         # Keys are uniform 63-bit hashes: one pass on their top 8 bits (bit 55 up) cuts them
         # into runs of a few thousand that are then sorted where they lie, in cache (the rest
         # of the radix sort; an insertion sort for a run of 32 or fewer). Three passes over
         # all the keys from bit 33, then insertion sorts, took 0.46 s for the 8M keys of the
         # 100k-page speed corpus, two from bit 44 0.41 s, this 0.35 s.
-        _radix_sort(&sorted_keys[0], &members[0], &spare_keys[0], &spare_values[0], n,
-                    &counts[0], 5)
+        _radix_sort(sorted_keys, members, &spare_keys[0], &spare_values[0], n, &counts[0], 5)
         start = 0
         while start < n:
             end = start + 1
@@ -848,14 +1019,8 @@ def key_pair_codes(const uint64_t[::1] keys, const int64_t[::1] owner, int64_t c
                 end += 1
             total += (end - start) * (end - start - 1) // 2
             start = end
-    codes_array = np.empty(total + 1, dtype=np.uint64)
-    spare_codes_array = np.empty(total + 1, dtype=np.uint64)
-    spare_order_array = np.empty(total + 1, dtype=np.int64)
-    order_array = np.zeros(total + 1, dtype=np.int64)
-    cdef uint64_t[::1] codes = codes_array
-    cdef uint64_t[::1] spare_codes = spare_codes_array
-    cdef int64_t[::1] spare_order = spare_order_array
-    cdef int64_t[::1] order = order_array
+    cdef uint64_t[::1] codes = scratch.take(4, total + 1, np.uint64)
+    cdef uint64_t[::1] spare_codes = scratch.take(5, total + 1, np.uint64)
     cdef Py_ssize_t made = 0, unique = 0
     with nogil:
         start = 0
@@ -874,12 +1039,27 @@ def key_pair_codes(const uint64_t[::1] keys, const int64_t[::1] owner, int64_t c
                     codes[made] = <uint64_t>(low * count + high)
                     made += 1
             start = end
-        _radix_sort(&codes[0], &order[0], &spare_codes[0], &spare_order[0], made, &counts[0], 0)
+        _radix_sort(&codes[0], NULL, &spare_codes[0], NULL, made, &counts[0], 0)
         for k in range(made):
             if k == 0 or codes[k] != codes[k - 1]:
                 codes[unique] = codes[k]
                 unique += 1
-    return codes_array[:unique].astype(np.int64)
+    return np.asarray(codes)[:unique].astype(np.int64)
+
+
+def key_pair_codes(const uint64_t[::1] keys, const int64_t[::1] owner, int64_t count):
+    """Sorted unique codes ``i * count + j`` (i < j) of the owners sharing a key (twin:
+    ``stage.key_pairs`` of the same keys, as codes): one radix sort of the keys, every run of
+    equal keys expanded to its pairs, the pair codes radix sorted and made unique."""
+    cdef Py_ssize_t n = keys.shape[0], k
+    cdef SortScratch scratch = SortScratch()
+    cdef uint64_t[::1] sorted_keys = scratch.take(0, n + 1, np.uint64)
+    cdef int64_t[::1] members = scratch.take(1, n + 1, np.int64)
+    with nogil:
+        for k in range(n):
+            sorted_keys[k] = keys[k]
+            members[k] = owner[k]
+    return _sorted_key_codes(&sorted_keys[0], &members[0], n, count, scratch)
 
 
 def part_sizes(const uint64_t[::1] keys, const int64_t[::1] owner, const int64_t[::1] rank,
@@ -899,11 +1079,12 @@ def part_sizes(const uint64_t[::1] keys, const int64_t[::1] owner, const int64_t
 
 def part_codes(const uint64_t[::1] keys, const int64_t[::1] owner, const int64_t[::1] rank,
                const uint8_t[::1] keep, int64_t count, int part, int parts,
-               Py_ssize_t chosen=-1):
+               Py_ssize_t chosen=-1, SortScratch scratch=None):
     """``key_pair_codes`` of the keys in slice ``part`` of ``parts`` of the key space (low bits)
     whose page ``rank[owner]`` is kept: the selection made in the same pass as the copy, so no
     mask or index array of all the keys is built. ``chosen``: how many there are, when known
-    (``part_sizes``), else counted here (a pass over all the keys a slice)."""
+    (``part_sizes``), else counted here (a pass over all the keys a slice). ``scratch``: the
+    buffers of the run's earlier slices, to sort in (fresh ones when None)."""
     cdef Py_ssize_t n = keys.shape[0], k
     cdef uint64_t low_bits = <uint64_t>(parts - 1), wanted = <uint64_t>part
     cdef int64_t page
@@ -913,10 +1094,10 @@ def part_codes(const uint64_t[::1] keys, const int64_t[::1] owner, const int64_t
             for k in range(n):
                 if (keys[k] & low_bits) == wanted and keep[rank[owner[k]]]:
                     chosen += 1
-    selected_keys_array = np.empty(chosen, dtype=np.uint64)
-    selected_owner_array = np.empty(chosen, dtype=np.int64)
-    cdef uint64_t[::1] selected_keys = selected_keys_array
-    cdef int64_t[::1] selected_owner = selected_owner_array
+    if scratch is None:
+        scratch = SortScratch()
+    cdef uint64_t[::1] selected_keys = scratch.take(0, chosen + 1, np.uint64)
+    cdef int64_t[::1] selected_owner = scratch.take(1, chosen + 1, np.int64)
     cdef Py_ssize_t wanted_count = chosen
     chosen = 0
     with nogil:
@@ -929,7 +1110,7 @@ def part_codes(const uint64_t[::1] keys, const int64_t[::1] owner, const int64_t
                     chosen += 1
     if chosen != wanted_count:
         raise ValueError("part_codes: fewer keys in the slice than given")
-    return key_pair_codes(selected_keys_array, selected_owner_array, count)
+    return _sorted_key_codes(&selected_keys[0], &selected_owner[0], chosen, count, scratch)
 
 
 def read_spans(int fd, const int64_t[::1] starts, const int64_t[::1] ends):
@@ -1044,10 +1225,19 @@ cdef Py_ssize_t _string(const uint8_t* data, Py_ssize_t at, Py_ssize_t size, uin
     refuse or read otherwise (control characters, bad escapes, lone surrogates, bad UTF-8)."""
     cdef Py_ssize_t length
     cdef uint8_t byte
-    cdef int k, digit
+    cdef int k, digit, plain
     cdef uint64_t code, low, block
     at += 1
     while at < size:
+        if at + 16 <= size:
+            # Plain bytes 16 at a time (SSE2; -1 without it: the 8-byte test below).
+            plain = newsfold_plain16(data + at)
+            if plain > 0:
+                if out != NULL:
+                    memcpy(out + written[0], data + at, plain)
+                    written[0] += plain
+                at += plain
+                continue
         if at + 8 <= size:
             # Eight plain ASCII bytes (no quote, backslash or control byte) are copied at once.
             memcpy(&block, data + at, 8)
@@ -1371,39 +1561,56 @@ cdef _encoded(const uint8_t[::1] buffer, int64_t[:, ::1] bounds):
     cdef const uint8_t* data = &buffer[0] if buffer.shape[0] else NULL
     for k in range(count):
         total += bounds[k, 1] - bounds[k, 0] + 1
-    out_array = np.empty(total + 1, dtype=np.uint8)
     paragraphs_array = np.empty(count, dtype=np.int64)
     spans_array = np.zeros((count, 2), dtype=np.int64)
-    cdef uint8_t[::1] out = out_array
     cdef int64_t[::1] paragraphs = paragraphs_array
     cdef int64_t[:, ::1] spans = spans_array
-    ids = []
-    for k in range(count):
-        line_start = bounds[k, 0]
-        line_size = bounds[k, 1] - line_start
-        spans[k, 0] = written + (1 if emitted > 0 else 0)
-        if not _record(data + line_start, line_size, &out[0], &written, &id_start, &id_end,
-                       &paragraph_count, &emitted):
-            return None
-        paragraphs[k] = paragraph_count
-        spans[k, 1] = written
-        ids.append(
-            bytes(buffer[line_start + id_start:line_start + id_end]).decode("utf-8")
-        )
-    # Does a body hold a lead byte of a script written without spaces
-    # (``tokens._NOT_NO_SPACE_LEAD``)? Only those the caller need look at for such characters.
     unspaced_array = np.zeros(count, dtype=np.bool_)
     cdef uint8_t[::1] unspaced = unspaced_array.view(np.uint8)
+    ids = []
+    # The joined bodies: never longer than the lines (an escape is longer than what it reads
+    # as, a paragraph's quotes and comma longer than its line break).
+    cdef PyObject* joined = PyBytes_FromStringAndSize(NULL, total + 1)
+    if joined == NULL:
+        raise MemoryError()
+    cdef uint8_t* out = <uint8_t*>PyBytes_AS_STRING(joined)
+    try:
+        for k in range(count):
+            line_start = bounds[k, 0]
+            line_size = bounds[k, 1] - line_start
+            spans[k, 0] = written + (1 if emitted > 0 else 0)
+            if not _record(data + line_start, line_size, out, &written, &id_start, &id_end,
+                           &paragraph_count, &emitted):
+                Py_XDECREF(joined)
+                return None
+            paragraphs[k] = paragraph_count
+            spans[k, 1] = written
+            ids.append(PyUnicode_DecodeUTF8(<const char*>data + line_start + id_start,
+                                            id_end - id_start, NULL))
+    except BaseException:
+        Py_XDECREF(joined)
+        raise
+    # Does a body hold a lead byte of a script written without spaces
+    # (``tokens._NOT_NO_SPACE_LEAD``)? Only those the caller need look at for such characters.
     cdef Py_ssize_t at, stop
     cdef uint8_t byte
     cdef uint64_t block
+    cdef int high
     with nogil:
         for k in range(count):
             at = spans[k, 0]
             stop = spans[k, 1]
             while at < stop:
+                if at + 16 <= stop:
+                    # Sixteen bytes at a time (SSE2; -1 without it), to the first non-ASCII.
+                    high = newsfold_high16(out + at)
+                    if high == 0:
+                        at += 16
+                        continue
+                    if high > 0:
+                        at += __builtin_ctzll(<uint64_t>high)
                 if at + 8 <= stop:
-                    memcpy(&block, &out[at], 8)
+                    memcpy(&block, out + at, 8)
                     if (block & 0x8080808080808080ULL) == 0:  # eight ASCII bytes
                         at += 8
                         continue
@@ -1412,7 +1619,12 @@ cdef _encoded(const uint8_t[::1] buffer, int64_t[:, ::1] bounds):
                     unspaced[k] = True
                     break
                 at += 1
-    return ids, out_array[:written].tobytes(), paragraphs_array, spans_array, unspaced_array
+    # Shrunk in place (the only reference): no copy. On failure ``joined`` is released.
+    if _PyBytes_Resize(&joined, written) < 0:
+        raise MemoryError()
+    result = <object>joined  # a reference of Cython's; the raw one is given up
+    Py_XDECREF(joined)
+    return ids, result, paragraphs_array, spans_array, unspaced_array
 
 
 def whole_text_counts(const uint64_t[::1] grams, const int64_t[::1] gram_owner,
@@ -1466,10 +1678,10 @@ def whole_text_counts(const uint64_t[::1] grams, const int64_t[::1] gram_owner,
                         paragraph += 1
                         paragraph_end += paragraph_lengths[paragraph]
                     slot = _claim(t, c, grams[k])
-                    t.in_set[slot] |= bit
+                    t.slots[slot].in_set |= bit
                     set_slot[k] = slot
                     if word + size <= paragraph_end:
-                        t.held[slot] |= bit
+                        t.slots[slot].held |= bit
                         inner_of[k] = paragraph
                     else:
                         inner_of[k] = -1
@@ -1481,7 +1693,7 @@ def whole_text_counts(const uint64_t[::1] grams, const int64_t[::1] gram_owner,
                         for offset in range(1, length):
                             polynomial = polynomial * _BASE + words[word + offset]
                         slot = _claim(t, c, _mix64(polynomial + <uint64_t>length))
-                        t.held[slot] |= bit
+                        t.slots[slot].held |= bit
                         short_slot[paragraph] = slot
                     word += length
             # Pass 2: each page's (paragraph's) distinct values add their holders' bits, four
@@ -1497,30 +1709,94 @@ def whole_text_counts(const uint64_t[::1] grams, const int64_t[::1] gram_owner,
                 current = -1
                 for k in range(t.gram_start[page], t.gram_start[page + 1]):
                     slot = set_slot[k]
-                    if t.page_seen[slot] != page:
-                        t.page_seen[slot] = page
-                        _lanes_add(&page_lanes, t.in_set[slot], &t.shared[page * width], width)
+                    if t.slots[slot].page_seen != page:
+                        t.slots[slot].page_seen = page
+                        _lanes_add(&page_lanes, t.slots[slot].in_set, &t.shared[page * width], width)
                     paragraph = inner_of[k]
-                    if paragraph >= 0 and t.paragraph_seen[slot] != paragraph:
+                    if paragraph >= 0 and t.slots[slot].paragraph_seen != paragraph:
                         if paragraph != current:
                             if current >= 0:
                                 _lanes_flush(&paragraph_lanes, &t.hits[current * width], width)
                             current = paragraph
-                        t.paragraph_seen[slot] = paragraph
+                        t.slots[slot].paragraph_seen = paragraph
                         t.sizes[paragraph] += 1
-                        found = t.in_set[slot]
+                        found = t.slots[slot].in_set
                         if found & bit:
-                            _lanes_add(&paragraph_lanes, found & t.held[slot],
+                            _lanes_add(&paragraph_lanes, found & t.slots[slot].held,
                                        &t.hits[paragraph * width], width)
                 _lanes_flush(&page_lanes, &t.shared[page * width], width)
                 if current >= 0:
                     _lanes_flush(&paragraph_lanes, &t.hits[current * width], width)
                 for paragraph in range(t.paragraph_first[page], t.paragraph_first[page + 1]):
                     slot = short_slot[paragraph]
-                    if slot >= 0 and t.paragraph_seen[slot] != paragraph:
-                        t.paragraph_seen[slot] = paragraph
+                    if slot >= 0 and t.slots[slot].paragraph_seen != paragraph:
+                        t.slots[slot].paragraph_seen = paragraph
                         t.sizes[paragraph] += 1
-                        found = t.in_set[slot]
+                        found = t.slots[slot].in_set
                         if found & bit:
-                            _add_bits(&t.hits[paragraph * width], found & t.held[slot])
+                            _add_bits(&t.hits[paragraph * width], found & t.slots[slot].held)
     return run.shared, run.hits, run.sizes
+
+
+def open_runs(const int64_t[::1] paragraphs, const int64_t[::1] paragraph_lengths,
+              const uint8_t[::1] text, const int64_t[:, ::1] hits, const int64_t[::1] bit,
+              const int64_t[::1] paragraph_sizes, const int64_t[::1] pages,
+              const int64_t[::1] others, int size, double covered, int gap_paragraphs,
+              int gap_words):
+    """Per side ``(pages[s], others[s])``: is there a run of running-text paragraphs of the
+    page outside the ``sure`` ones, between its first and last ``possible`` ones, of
+    ``gap_paragraphs`` paragraphs and ``gap_words`` words (twin: ``blockverify._open_runs``,
+    whose names these are)? One walk over each side's paragraphs instead of ~35 array passes
+    over all of them."""
+    cdef Py_ssize_t count = paragraphs.shape[0], sides = pages.shape[0]
+    cdef Py_ssize_t s, page, other, position, paragraph, first, many, low, high
+    cdef int64_t column, length, found, run_paragraphs, run_words, larger
+    result_array = np.zeros(sides, dtype=np.bool_)
+    first_array = np.zeros(count + 1, dtype=np.int64)
+    partial_array = np.zeros(count, dtype=np.uint8)
+    cdef uint8_t[::1] result = result_array.view(np.uint8)
+    cdef int64_t[::1] paragraph_first = first_array
+    cdef uint8_t[::1] partial = partial_array
+    with nogil:
+        # Where each page's paragraphs start, and does a page hold a paragraph outside its
+        # running text (its shingle set misses some of its text: every paragraph "possible").
+        for page in range(count):
+            paragraph_first[page + 1] = paragraph_first[page] + paragraphs[page]
+            for paragraph in range(paragraph_first[page], paragraph_first[page + 1]):
+                if not text[paragraph]:
+                    partial[page] = 1
+        for s in range(sides):
+            page = pages[s]
+            other = others[s]
+            first = paragraph_first[page]
+            many = paragraphs[page]
+            column = bit[other]
+            low = -1
+            high = -1
+            for position in range(many):
+                paragraph = first + position
+                length = paragraph_lengths[paragraph]
+                if length > 0 and text[paragraph] and (
+                        hits[paragraph, column] > 0 or length < size or partial[other]):
+                    if low < 0:
+                        low = position
+                    high = position
+            run_paragraphs = 0
+            run_words = 0
+            for position in range(low + 1, high):
+                paragraph = first + position
+                length = paragraph_lengths[paragraph]
+                if length <= 0 or not text[paragraph]:
+                    continue
+                found = hits[paragraph, column]
+                larger = paragraph_sizes[paragraph] if paragraph_sizes[paragraph] > 1 else 1
+                if found > 0 and <double>found >= covered * <double>larger:
+                    run_paragraphs = 0  # a sure paragraph ends the run
+                    run_words = 0
+                    continue
+                run_paragraphs += 1
+                run_words += length
+                if run_paragraphs >= gap_paragraphs and run_words >= gap_words:
+                    result[s] = True
+                    break
+    return result_array

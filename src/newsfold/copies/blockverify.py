@@ -339,11 +339,29 @@ def _open_runs(
     chunk: Chunk, counts: BlockCounts, pages: np.ndarray, others: np.ndarray
 ) -> np.ndarray:
     """Per side ``(page, other)``: ``explain._open_run`` of the page's paragraphs with ``sure``
-    and ``possible`` as ``may_interleave`` finds them against the other page."""
+    and ``possible`` as ``may_interleave`` finds them against the other page (the compiled
+    ``_kernels.open_runs`` when built: one walk over each side's paragraphs, this the twin)."""
     sides = len(pages)
     result = np.zeros(sides, dtype=bool)
     if sides == 0:
         return result
+    kernels = compiled.KERNELS
+    if kernels is not None:
+        compiled_result: np.ndarray = kernels.open_runs(
+            np.ascontiguousarray(chunk.paragraphs, dtype=np.int64),
+            np.ascontiguousarray(chunk.paragraph_lengths, dtype=np.int64),
+            np.ascontiguousarray(chunk.text, dtype=bool).view(np.uint8),
+            np.ascontiguousarray(counts.hits, dtype=np.int64),
+            np.ascontiguousarray(counts.bit, dtype=np.int64),
+            np.ascontiguousarray(counts.paragraph_sizes, dtype=np.int64),
+            np.ascontiguousarray(pages, dtype=np.int64),
+            np.ascontiguousarray(others, dtype=np.int64),
+            chunk.size,
+            COVERED,
+            GAP_PARAGRAPHS,
+            GAP_WORDS,
+        )
+        return compiled_result
     paragraph_start = np.zeros(chunk.count + 1, dtype=np.int64)
     np.cumsum(chunk.paragraphs, out=paragraph_start[1:])
     many = chunk.paragraphs[pages]

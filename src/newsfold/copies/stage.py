@@ -12,13 +12,14 @@ few that may interleave) become ``Body`` objects for ``explain.verify``.
 
 from __future__ import annotations
 
+import operator
 import os
 import tempfile
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from operator import itemgetter
-from typing import BinaryIO
+from functools import cache
+from typing import BinaryIO, overload
 
 import numpy as np
 
@@ -66,13 +67,135 @@ class CopyResult:
     A group of k exact duplicates (same normalised words) is reported as k - 1 pairs, each
     duplicate with the group's first id, not k(k-1)/2: the groups are the same. From
     ``find_copies(..., explained=False)`` the pairs carry no alignment (``shared``, ``only_a``,
-    ``only_b`` empty); ``explain`` of the two pages' paragraphs gives it.
+    ``only_b`` empty); ``explain`` of the two pages' paragraphs gives it. ``pairs`` is a
+    ``CopyPairs``: an immutable sequence that behaves as the tuple of the pairs (and equals it).
     """
 
-    pairs: tuple[CopyPair, ...]
+    pairs: Sequence[CopyPair]
     groups: tuple[tuple[str, ...], ...]
     too_short: tuple[str, ...]
     candidates: int = 0
+
+
+class CopyPairs(Sequence[CopyPair]):
+    """The copy pairs of a run, sorted by ``(a, b)``: an immutable sequence of ``CopyPair``
+    that makes each pair when it is read.
+
+    A lean run settles most pairs from block counts alone (numbers, no alignment); making a
+    ``CopyPair`` and its tuple for each of them cost ~2.5 us a page on the 100k-page speed
+    corpus (126k pairs), whether or not the caller looks at them (a count of pairs does not).
+    The columns are kept instead (ranks into the sorted ids, scores, flags) and a pair is made
+    on access; pairs that came from the pairwise path (``made``: position -> pair, with their
+    alignment) are returned as they were made. Length, iteration, indexing, slicing (a tuple,
+    as a tuple's slice), ``in``, ``index``, ``count``, hashing and ``==`` behave as for the
+    tuple of the same pairs, and it equals that tuple.
+    """
+
+    __slots__ = (
+        "_a",
+        "_b",
+        "_contained_a",
+        "_contained_b",
+        "_exact",
+        "_fuller_b",
+        "_ids",
+        "_made",
+        "_resemblance",
+    )
+
+    def __init__(
+        self,
+        ids: Sequence[str],
+        a: np.ndarray,
+        b: np.ndarray,
+        scores: tuple[np.ndarray, np.ndarray, np.ndarray],
+        fuller_b: np.ndarray,
+        exact: np.ndarray,
+        made: dict[int, CopyPair],
+    ) -> None:
+        """``ids``: the sorted ids; per pair ``a`` and ``b`` (ranks into ``ids``), ``scores``
+        (resemblance, containment of a, containment of b), ``fuller_b`` (b has more text) and
+        ``exact``; ``made``: pairs already made, by position (their columns are not read)."""
+        self._ids = ids
+        self._a, self._b = a, b
+        self._resemblance, self._contained_a, self._contained_b = scores
+        self._fuller_b, self._exact = fuller_b, exact
+        self._made = made
+
+    def __len__(self) -> int:
+        return len(self._a)
+
+    def _pair(self, k: int) -> CopyPair:
+        made = self._made.get(k)
+        if made is not None:
+            return made
+        a, b = self._ids[int(self._a[k])], self._ids[int(self._b[k])]
+        return CopyPair(
+            a=a,
+            b=b,
+            resemblance=float(self._resemblance[k]),
+            containment_a=float(self._contained_a[k]),
+            containment_b=float(self._contained_b[k]),
+            fuller=b if self._fuller_b[k] else a,
+            exact=bool(self._exact[k]),
+        )
+
+    @overload
+    def __getitem__(self, index: int) -> CopyPair: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> tuple[CopyPair, ...]: ...
+
+    def __getitem__(self, index: int | slice) -> CopyPair | tuple[CopyPair, ...]:
+        if isinstance(index, slice):
+            return tuple(self._pair(k) for k in range(len(self))[index])
+        k = operator.index(index)
+        if k < 0:
+            k += len(self)
+        if not 0 <= k < len(self):
+            raise IndexError("copy pair index out of range")
+        return self._pair(k)
+
+    def __iter__(self) -> Iterator[CopyPair]:
+        # The columns as Python lists once: no numpy scalar per field.
+        ids, made = self._ids, self._made
+        columns = zip(
+            self._a.tolist(),
+            self._b.tolist(),
+            self._resemblance.tolist(),
+            self._contained_a.tolist(),
+            self._contained_b.tolist(),
+            self._fuller_b.tolist(),
+            self._exact.tolist(),
+            strict=True,
+        )
+        for k, (i, j, scored, share_a, share_b, b_fuller, same) in enumerate(columns):
+            pair = made.get(k)
+            if pair is None:
+                a, b = ids[i], ids[j]
+                pair = CopyPair(
+                    a=a,
+                    b=b,
+                    resemblance=scored,
+                    containment_a=share_a,
+                    containment_b=share_b,
+                    fuller=b if b_fuller else a,
+                    exact=same,
+                )
+            yield pair
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, CopyPairs | tuple):
+            return len(self) == len(other) and all(
+                mine == theirs for mine, theirs in zip(self, other, strict=True)
+            )
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(tuple(self))
+
+    def __repr__(self) -> str:
+        return f"CopyPairs({tuple(self)!r})"
 
 
 def group_pairs(pairs: Sequence[CopyPair]) -> tuple[tuple[str, ...], ...]:
@@ -145,7 +268,8 @@ def _candidate_pairs(
     ``rank[owner]`` sharing a key, among the pages ``keep`` holds.
 
     The compiled kernel counts every slice of the key space in one pass (``_kernels.part_sizes``),
-    then selects each slice in the pass that copies it and sorts it (``_kernels.part_codes``);
+    then selects each slice in the pass that copies it and sorts it (``_kernels.part_codes``, in
+    buffers that the slices share);
     its twin selects with numpy masks and sorts with ``key_pairs``: the same pairs.
     """
     count = len(rank)
@@ -158,8 +282,10 @@ def _candidate_pairs(
     owner = np.ascontiguousarray(owner, dtype=np.int64)
     flags = np.ascontiguousarray(keep, dtype=bool).view(np.uint8)
     sizes = kernels.part_sizes(keys, owner, rank, flags, KEY_PARTS).tolist()
+    # One set of sort buffers for every slice: faulted in once, not once a slice.
+    scratch = kernels.SortScratch()
     found = [
-        kernels.part_codes(keys, owner, rank, flags, count, part, KEY_PARTS, sizes[part])
+        kernels.part_codes(keys, owner, rank, flags, count, part, KEY_PARTS, sizes[part], scratch)
         for part in range(KEY_PARTS)
     ]
     return _pairs_of_codes(np.concatenate(found), count)
@@ -296,9 +422,35 @@ def find_copies_streamed(
     verification, which needs only the pages of candidate pairs, a block at a time. The
     result is ``find_copies`` of the same pages.
     """
+    # Python's cyclic collector paused for the run, as ingest pauses it for a batch: a run
+    # makes objects by the hundred thousand (ids, pairs) and no reference cycles, and each of
+    # them counted towards the collector's thresholds, which set off full collections walking
+    # everything the process holds (~2% of the 100k-page speed corpus run in ``perf``:
+    # ``gc_collect_main``, ``visit_decref``). Imported here: ``index`` imports this module.
+    from newsfold.index import _collector_paused
+
     options = options or CopyOptions()
-    with tempfile.TemporaryFile(prefix="newsfold-words-") as handle:
+    _roomy_heap()
+    with _collector_paused(), tempfile.TemporaryFile(prefix="newsfold-words-") as handle:
         return _find_copies_spilled(chunks, SpilledWords(handle), options, explained)
+
+
+@cache
+def _roomy_heap() -> None:
+    """Let the C allocator keep the memory a run frees between chunks (once per process).
+
+    Every chunk allocates and frees a few megabytes of arrays. glibc's malloc maps an
+    allocation above its threshold afresh (128 KiB at start) and returns the top of its heap
+    to the system once more than twice that threshold lies free there, so the next chunk's
+    arrays land on fresh pages: a page fault and a zeroed page per 4 KiB (or per 2 MiB huge
+    page numpy asks for), 200k faults on the 100k-page speed corpus. The allocator raises both
+    limits when the program frees a mapped block larger than the threshold (up to 32 MiB);
+    one such block, allocated and freed untouched here, does so at once, as any program that
+    freed a 31 MB array would: 65k faults and ~0.1-0.2 s less system time a run. (Setting the
+    limits with ``mallopt`` instead turns the adjustment off, and each of them alone gave
+    400k and 1.6M faults.) With another allocator this costs a mapping and changes nothing.
+    """
+    np.empty(31 << 20, dtype=np.uint8)
 
 
 def _find_copies_spilled(
@@ -371,7 +523,8 @@ def _find_copies_spilled(
     order = np.lexsort((work[:, 1], work[:, 0], labels[work[:, 0]]))
     work, kinds = work[order], kinds[order]
     component = labels[work[:, 0]]
-    found: list[tuple[int, int, CopyPair]] = []
+    settled: list[_Settled] = []
+    made: list[tuple[int, int, CopyPair]] = []
     start = 0
     while start < len(work):
         end = min(len(work), start + PAIRS_PER_BLOCK)
@@ -380,28 +533,69 @@ def _find_copies_spilled(
         block, block_kinds = work[start:end], kinds[start:end]
         rows = unique_sorted(block.ravel())
         chunk = spilled.chunk(arrival[rows], options.shingle_size)
-        found.extend(
-            _verify_block(
-                chunk,
-                np.searchsorted(rows, block),
-                block_kinds,
-                rows.tolist(),
-                ordered_ids,
-                options,
-                explained,
-            )
+        block_settled, block_made = _verify_block(
+            chunk,
+            np.searchsorted(rows, block),
+            block_kinds,
+            rows,
+            ordered_ids,
+            options,
+            explained,
         )
+        settled.append(block_settled)
+        made.extend(block_made)
         start = end
-    # Ranks are in id order: sorting by them sorts the pairs by ``(a, b)``, and the groups come
-    # from the rank pairs (array union-find) rather than from the pairs' strings.
-    found.sort(key=itemgetter(0, 1))
-    edges = np.array([entry[:2] for entry in found], dtype=np.int64).reshape(-1, 2)
+    pairs, edges = _sorted_pairs(settled, made, ordered_ids)
     return CopyResult(
-        pairs=tuple(entry[2] for entry in found),
+        pairs=pairs,
         groups=_rank_groups(count, edges, ordered_ids),
         too_short=tuple(ordered_ids[k] for k in np.flatnonzero(too_short).tolist()),
         candidates=len(candidates) + len(duplicates),
     )
+
+
+# The settled pairs of a block: ranks of a and b, resemblance, containment of a and of b,
+# does b have more text, are they exact duplicates (``_verify_block``).
+_Settled = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+
+
+def _sorted_pairs(
+    settled: Sequence[_Settled], made: Sequence[tuple[int, int, CopyPair]], ordered_ids: list[str]
+) -> tuple[CopyPairs, np.ndarray]:
+    """Every block's pairs in one ``CopyPairs``, sorted by ``(a, b)``, and their rank pairs
+    (n x 2). Ranks are in id order: sorting by them sorts the pairs, and the groups come from
+    the rank pairs (array union-find) rather than from the pairs' strings. ``made``: pairs of
+    the pairwise path with the ranks of their pages (their score columns are never read)."""
+    unused = np.zeros(len(made))
+    made_columns = (
+        np.array([entry[0] for entry in made], dtype=np.int64),
+        np.array([entry[1] for entry in made], dtype=np.int64),
+        unused,
+        unused,
+        unused,
+        unused.astype(bool),
+        unused.astype(bool),
+    )
+    columns = [
+        np.concatenate([*(part[k] for part in settled), column])
+        for k, column in enumerate(made_columns)
+    ]
+    a, b = columns[0].astype(np.int64), columns[1].astype(np.int64)
+    order = np.lexsort((b, a))  # the pairs are unique: (a, b) orders them fully
+    position = np.empty(len(order), dtype=np.int64)
+    position[order] = np.arange(len(order))
+    first_made = len(a) - len(made)
+    at = position[first_made:].tolist()
+    pairs = CopyPairs(
+        ordered_ids,
+        a[order],
+        b[order],
+        (columns[2][order], columns[3][order], columns[4][order]),
+        columns[5].astype(bool)[order],
+        columns[6].astype(bool)[order],
+        {at[k]: entry[2] for k, entry in enumerate(made)},
+    )
+    return pairs, np.stack((a[order], b[order]), axis=1)
 
 
 def _rank_groups(
@@ -425,15 +619,16 @@ def _verify_block(
     chunk: Chunk,
     block: np.ndarray,
     duplicate: np.ndarray,
-    ranks: Sequence[int],
+    ranks: np.ndarray,
     ordered_ids: Sequence[str],
     options: CopyOptions,
     explained: bool,
-) -> list[tuple[int, int, CopyPair]]:
+) -> tuple[_Settled, list[tuple[int, int, CopyPair]]]:
     """The copy pairs among ``block`` (rows of ``chunk``, ids sorted within a pair;
     ``duplicate``: same normalised words), as ``verify`` and ``explain`` give them pair by pair,
-    each with the ranks of its two pages (``ranks``: each row's rank, ``ordered_ids[rank]`` its
-    id).
+    with the ranks of their two pages (``ranks``: each row's rank, ``ordered_ids[rank]`` its
+    id): ``(settled, made)``, the columns of the pairs settled by the block counts (no
+    ``CopyPair`` made: ``CopyPairs`` makes them when read) and the pairs of the pairwise path.
 
     Scores and the interleaving bound come for the whole block from ``blockverify``; only pairs
     that need more are handed to ``verify`` with their bodies: every copy when ``explained``
@@ -459,34 +654,22 @@ def _verify_block(
         unsure[chosen] = may_interleave(chunk, counts, block[chosen])
         pairwise |= unsure
         settled = (candidate & ~unsure) | (handled & duplicate)
-    ids = [ordered_ids[rank] for rank in ranks]
-    out: list[tuple[int, int, CopyPair]] = []
-    # The settled pairs' fields as Python lists in one go (no numpy scalar per field).
     chosen = np.flatnonzero(settled)
     exact = duplicate[chosen]
-    columns = zip(
-        block[chosen, 0].tolist(),
-        block[chosen, 1].tolist(),
-        np.where(exact, 1.0, resemblance[chosen]).tolist(),
-        np.where(exact, 1.0, contained_a[chosen]).tolist(),
-        np.where(exact, 1.0, contained_b[chosen]).tolist(),
-        (size_b[chosen] > size_a[chosen]).tolist(),
-        exact.tolist(),
-        strict=True,
+    columns: _Settled = (
+        ranks[block[chosen, 0]],
+        ranks[block[chosen, 1]],
+        np.where(exact, 1.0, resemblance[chosen]),
+        np.where(exact, 1.0, contained_a[chosen]),
+        np.where(exact, 1.0, contained_b[chosen]),
+        size_b[chosen] > size_a[chosen],
+        exact,
     )
-    for i, j, scored, share_a, share_b, b_fuller, same in columns:
-        pair = CopyPair(
-            a=ids[i],
-            b=ids[j],
-            resemblance=scored,
-            containment_a=share_a,
-            containment_b=share_b,
-            fuller=ids[j] if b_fuller else ids[i],
-            exact=same,
-        )
-        out.append((ranks[i], ranks[j], pair))
+    out: list[tuple[int, int, CopyPair]] = []
     todo = np.flatnonzero(pairwise)
     if len(todo):
+        row_ranks = ranks.tolist()
+        ids = [ordered_ids[rank] for rank in row_ranks]
         needed = unique_sorted(block[todo].ravel()).tolist()
         bodies = dict(zip(needed, bodies_of(chunk, needed), strict=True))
         for k in todo.tolist():
@@ -501,5 +684,5 @@ def _verify_block(
             else:
                 found = verify(ids[i], bodies[i], ids[j], bodies[j], options, explained=explained)
             if found is not None:
-                out.append((ranks[i], ranks[j], found))
-    return out
+                out.append((row_ranks[i], row_ranks[j], found))
+    return columns, out
