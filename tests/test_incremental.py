@@ -196,7 +196,7 @@ def test_copies_compare_without_the_sites_repeated_lines() -> None:
 
 
 def test_ingest_leaves_the_garbage_collector_as_it_found_it(tmp_path: Path) -> None:
-    # Index.add pauses the cyclic collector for each batch (see index._collector_paused) and
+    # Index.add pauses the cyclic collector for each batch (see runtime.collector_paused) and
     # must hand it back in the state the caller had, also when a page fails.
     import gc
 

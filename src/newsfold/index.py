@@ -18,7 +18,6 @@ difference: 0 on the labelled data).
 from __future__ import annotations
 
 import dataclasses
-import gc
 import hashlib
 import json
 import multiprocessing
@@ -27,7 +26,6 @@ import threading
 from collections import OrderedDict, defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
 from itertools import islice
 from typing import Any
 
@@ -41,6 +39,7 @@ from .digest import DigestOptions, build_digest
 from .errors import ConfigError
 from .models import Article, CopyGroup, CopyPair, Digest, Page, Skip, Story
 from .report import RunReport
+from .runtime import collector_paused
 from .stable_ids import assign_ids, short_id
 from .store.sqlite import Store
 from .stories import (
@@ -59,25 +58,6 @@ CLEANED_FIELDS = ("title", "standfirst", "body", "dateline", "credit", "byline",
 
 # How many decoded story features an Index keeps in memory (see Index._features).
 FEATURE_CACHE_SIZE = 50_000
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Python's cyclic garbage collector off for one batch, then as it was.
-
-    A batch allocates many short-lived containers while the process holds large long-lived
-    ones (the frequency tables, the feature cache, the memos); every full collection walks all
-    of those, which took about a quarter of the stories stage's time (bench/stories_store.py at
-    10k stored: 4.4 -> 3.2 ms per article). Ingest makes no reference cycles that need collecting within a batch
-    (reference counting frees its objects); the collector resumes after the batch.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def content_hash(page: Page) -> str:
@@ -191,7 +171,7 @@ class Index:
             batch = list(islice(stream, self.settings.batch_size))
             if not batch:
                 break
-            with _collector_paused(), self.store.batch():
+            with collector_paused(), self.store.batch():
                 # Content hashes of the batch's ids already stored, looked up once; pages of
                 # this batch are added as they are stored (a repeated id is then seen).
                 known = self.store.page_hashes(
@@ -346,7 +326,7 @@ class Index:
         ``stable_ids``).
         """
         report = report or RunReport()
-        with _collector_paused(), self.store.batch():
+        with collector_paused(), self.store.batch():
             pending = self.store.pending()
             if pending:
                 self._rebuild(pending, report)

@@ -40,6 +40,7 @@ from newsfold.copies.shingles import bodies_of
 from newsfold.copies.unionfind import UnionFind, component_labels
 from newsfold.errors import InputError
 from newsfold.models import CopyPair
+from newsfold.runtime import collector_paused
 
 # Bodies per chunk: about 1.5 MB of text, so the chunk's arrays stay small enough for the
 # allocator to reuse (fresh large arrays cost a page fault per 4 KiB; see ``reader``).
@@ -426,12 +427,10 @@ def find_copies_streamed(
     # makes objects by the hundred thousand (ids, pairs) and no reference cycles, and each of
     # them counted towards the collector's thresholds, which set off full collections walking
     # everything the process holds (~2% of the 100k-page speed corpus run in ``perf``:
-    # ``gc_collect_main``, ``visit_decref``). Imported here: ``index`` imports this module.
-    from newsfold.index import _collector_paused
-
+    # ``gc_collect_main``, ``visit_decref``).
     options = options or CopyOptions()
     _roomy_heap()
-    with _collector_paused(), tempfile.TemporaryFile(prefix="newsfold-words-") as handle:
+    with collector_paused(), tempfile.TemporaryFile(prefix="newsfold-words-") as handle:
         return _find_copies_spilled(chunks, SpilledWords(handle), options, explained)
 
 
