@@ -191,6 +191,16 @@ def _child(method: str, path: str, limit: int) -> None:
     the compiled reader straight to encoded bodies when the kernels are built, the word hashes
     of candidate pages read back from a temporary file); the peers are given the parsed corpus.
     """
+    # Libraries are imported before the clock starts, for every method: importing newsfold
+    # (which the peers' shingling uses too) takes ~0.3-0.4 s of interpreter start-up that is no
+    # part of processing pages.
+    import newsfold.backends.local
+    import newsfold.text  # noqa: F401
+
+    if method == "datasketch":
+        import datasketch  # noqa: F401
+    elif method == "rensa":
+        import rensa  # noqa: F401
     start = time.process_time()
     if method.startswith("newsfold"):
         from newsfold.backends.local import copies_from_jsonl
