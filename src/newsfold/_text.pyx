@@ -7,11 +7,46 @@ on random Unicode text. ``\\w`` is Python's: ``str.isalnum()`` or ``_``; ``\\s``
 ``str.isspace()``.
 """
 
-from cpython.unicode cimport Py_UNICODE_ISALNUM, Py_UNICODE_ISLOWER, Py_UNICODE_ISSPACE
+from cpython.unicode cimport (
+    PyUnicode_DATA,
+    PyUnicode_KIND,
+    PyUnicode_READ,
+    Py_UNICODE_ISALNUM,
+    Py_UNICODE_ISLOWER,
+    Py_UNICODE_ISSPACE,
+)
+
+from newsfold._chars cimport _is_word
 
 
-cdef inline bint _is_word(Py_UCS4 ch) noexcept:
-    return ch == u'_' or Py_UNICODE_ISALNUM(ch)
+cdef inline bint _is_space(Py_UCS4 ch) noexcept:
+    if ch < 128:
+        # str.isspace() of ASCII: \t \n \v \f \r, the separators \x1c-\x1f and the space
+        return ch == u' ' or (9 <= ch <= 13) or (28 <= ch <= 31)
+    return Py_UNICODE_ISSPACE(ch)
+
+
+cdef inline bint _is_lower(Py_UCS4 ch) noexcept:
+    if ch < 128:
+        return u'a' <= ch <= u'z'
+    return Py_UNICODE_ISLOWER(ch)
+
+
+cdef struct _Chars:
+    # A str's code points read in place (its kind: 1, 2 or 4 bytes a character).
+    unsigned int kind
+    void* data
+
+
+cdef inline _Chars _chars(str text):
+    cdef _Chars chars
+    chars.kind = PyUnicode_KIND(text)
+    chars.data = PyUnicode_DATA(text)
+    return chars
+
+
+cdef inline Py_UCS4 _at(const _Chars* chars, Py_ssize_t i) noexcept:
+    return PyUnicode_READ(chars.kind, chars.data, i)
 
 
 cdef inline bint _is_joiner(Py_UCS4 ch, bint curly) noexcept:
@@ -23,18 +58,19 @@ def word_tokens(str text, bint curly=False):
     ``curly`` adds the right single quote to the joiners (``\\w+(?:['\\u2019\\-]\\w+)*``)."""
     cdef Py_ssize_t n = len(text), i = 0, j
     cdef list out = []
+    cdef _Chars chars = _chars(text)
     while i < n:
-        if not _is_word(text[i]):
+        if not _is_word(_at(&chars, i)):
             i += 1
             continue
         j = i + 1
-        while j < n and _is_word(text[j]):
+        while j < n and _is_word(_at(&chars, j)):
             j += 1
         # Greedy repetition of (joiner, word run): a joiner not followed by a word character
         # ends the token before it, as the regular expression's backtracking does.
-        while j + 1 < n and _is_joiner(text[j], curly) and _is_word(text[j + 1]):
+        while j + 1 < n and _is_joiner(_at(&chars, j), curly) and _is_word(_at(&chars, j + 1)):
             j += 2
-            while j < n and _is_word(text[j]):
+            while j < n and _is_word(_at(&chars, j)):
                 j += 1
         out.append(text[i:j])
         i = j
@@ -70,20 +106,24 @@ cdef inline bint _is_cjk_closer(Py_UCS4 ch) noexcept:
     )
 
 
-def split_sentences(str text, abbreviations):
-    """``newsfold.text.sentences`` on an already stripped, non-empty ``text``: the matches of
-    its ``_END`` expression found by a scan, then the same decisions, in the same order."""
+cdef list _sentence_bounds(str text, abbreviations):
+    """Where the sentences of ``text`` (stripped, non-empty) lie: ``[start, end, ...]``, each
+    piece ``text[start:end]`` before its strip (whitespace alone between pieces). The matches
+    of ``newsfold.text._END`` found by a scan, then the decisions of ``sentences``, in order."""
     cdef Py_ssize_t n = len(text), i = 0, run_start, run_end, punct_end, match_end, start = 0
+    cdef Py_ssize_t word_start, word_end
     cdef Py_UCS4 ch
-    cdef list out = []
+    cdef list bounds = []
     cdef str last
+    cdef _Chars chars = _chars(text)
     while i < n:
-        ch = text[i]
+        ch = _at(&chars, i)
         if _is_cjk_end(ch):
             match_end = i + 1
-            while match_end < n and _is_cjk_closer(text[match_end]):
+            while match_end < n and _is_cjk_closer(_at(&chars, match_end)):
                 match_end += 1
-            out.append(text[start:match_end].strip())
+            bounds.append(start)
+            bounds.append(match_end)
             start = match_end
             i = match_end
             continue
@@ -91,13 +131,13 @@ def split_sentences(str text, abbreviations):
             i += 1
             continue
         run_end = i + 1
-        while run_end < n and _is_end(text[run_end]):
+        while run_end < n and _is_end(_at(&chars, run_end)):
             run_end += 1
         punct_end = run_end
-        while punct_end < n and _is_closer(text[punct_end]):
+        while punct_end < n and _is_closer(_at(&chars, punct_end)):
             punct_end += 1
         match_end = punct_end
-        while match_end < n and Py_UNICODE_ISSPACE(text[match_end]):
+        while match_end < n and _is_space(_at(&chars, match_end)):
             match_end += 1
         if match_end == punct_end:
             # No whitespace after the punctuation: no match here, nor anywhere inside it.
@@ -105,18 +145,44 @@ def split_sentences(str text, abbreviations):
             continue
         run_start = i
         i = match_end
-        if match_end >= n or Py_UNICODE_ISLOWER(text[match_end]):
+        if match_end >= n or _is_lower(_at(&chars, match_end)):
             continue
         if run_end - run_start == 1 and ch == u'.':
-            # A lone period: not an end after an abbreviation or an initial.
-            before = text[start:run_start].rsplit(None, 1)
-            last = before[len(before) - 1].casefold().strip("(\"'\u201c\u2018") if before else ""
+            # A lone period: not an end after an abbreviation or an initial. The word before it
+            # is ``text[start:run_start].rsplit(None, 1)[-1]`` (the last run of non-whitespace
+            # there), found in place.
+            word_end = run_start
+            while word_end > start and _is_space(_at(&chars, word_end - 1)):
+                word_end -= 1
+            word_start = word_end
+            while word_start > start and not _is_space(_at(&chars, word_start - 1)):
+                word_start -= 1
+            last = text[word_start:word_end].casefold().strip("(\"'\u201c\u2018")
             if last in abbreviations or (len(last) == 1 and last.isalpha()):
                 continue
-        out.append(text[start:punct_end].strip())
+        bounds.append(start)
+        bounds.append(punct_end)
         start = match_end
-    tail = text[start:].strip()
-    if tail:
-        out.append(tail)
-    return [s for s in out if s]
+    bounds.append(start)
+    bounds.append(n)
+    return bounds
 
+
+def sentence_bounds(str text, abbreviations):
+    """``split_sentences``'s pieces as offsets: ``[start, end, ...]``, the sentences being the
+    non-empty ``text[start:end].strip()`` (a scan of one text, no sentence strings made)."""
+    return _sentence_bounds(text, abbreviations)
+
+
+def split_sentences(str text, abbreviations):
+    """``newsfold.text.sentences`` on an already stripped, non-empty ``text``: the matches of
+    its ``_END`` expression found by a scan, then the same decisions, in the same order."""
+    cdef list bounds = _sentence_bounds(text, abbreviations)
+    cdef Py_ssize_t k
+    cdef list out = []
+    cdef str piece
+    for k in range(0, len(bounds), 2):
+        piece = text[<Py_ssize_t>bounds[k]:<Py_ssize_t>bounds[k + 1]].strip()
+        if piece:
+            out.append(piece)
+    return out

@@ -15,6 +15,8 @@ from types import ModuleType
 KERNELS: dict[str, str] = {
     "newsfold._text": "word tokens and sentence splitting (text.py, story features)",
     "newsfold.stories._link": "sparse cosine of story features (pair decisions)",
+    "newsfold.stories._features": "story features: term counts and weights, name spans, "
+    "ranking and normalisation, numbers and dates",
     "newsfold.clean._lines": "clean text mode: line loop, line features and decisions, run "
     "search, slug and header matching, credits, word counts",
     "newsfold.copies._kernels": "copy detection: JSONL bodies, tokens, shingles, MinHash, "

@@ -3,6 +3,11 @@
 Pure functions of one article and the options: nothing here looks at other articles, so the
 features (and every pairwise decision made from them) are the same whatever else is in the corpus.
 Weights come from ``wordfreq``'s shipped frequency tables (offline, many languages).
+
+The hot parts (term counts and weights, name spans, ranking and normalisation, numbers and
+dates, the word-frequency look-ups) run in the compiled kernel ``newsfold/stories/_features.pyx``
+when it is built; each ``*_py`` function here is its pure-Python twin, with identical results
+(the features are stored and compared across runs, so the tests compare the two bit for bit).
 """
 
 from __future__ import annotations
@@ -10,16 +15,16 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from sys import intern
-from typing import Any
+from typing import Any, Protocol
 
 from newsfold.errors import ConfigError
 from newsfold.models import Article
 from newsfold.stories.options import FALLBACK_LANGUAGES, StoryOptions
-from newsfold.text import fold, sentences, words
+from newsfold.text import _ABBREVIATIONS, fold, sentences, words
 
 # A token with its case kept: letters/digits of any script, inner apostrophes or hyphens.
 _TOKEN = re.compile(r"\w+(?:['\u2019\-]\w+)*")
@@ -158,21 +163,11 @@ def languages_of(lang: str | None, options: StoryOptions) -> tuple[str, ...]:
     return tuple(code for code in FALLBACK_LANGUAGES if code in available)
 
 
-# A pure memo (the tables are fixed, so it never changes a result): word use is Zipfian, so a
-# bounded cache answers most look-ups; across 13 fallback tables it made features 4x faster.
-@lru_cache(maxsize=1 << 20)
-def zipf(word: str, languages: tuple[str, ...]) -> float:
-    """How common a word is (log10 per billion words); the most common reading over ``languages``.
-
-    Looked up in wordfreq's shipped tables directly (no tokenizer, so Chinese and Japanese need no
-    extra packages). A compound absent from the table ("kim's", "face-to-face") takes the
-    frequency of its rarest part.
-    """
-    wordfreq = _wordfreq()
+def _zipf_py(word: str, tables: tuple[dict[str, float], ...]) -> float:
+    """``zipf`` of a word, computed: the most common reading over the tables."""
     best = 0.0
     parts: list[str] | None = None  # the compound's parts, split once for all the tables
-    for code in languages:
-        table: dict[str, float] = wordfreq.get_frequency_dict(code)
+    for table in tables:
         frequency = table.get(word)
         if frequency is None:
             if parts is None:
@@ -183,6 +178,55 @@ def zipf(word: str, languages: tuple[str, ...]) -> float:
         if frequency:
             best = max(best, math.log10(frequency * 1e9))
     return best
+
+
+# Words remembered per set of tables: past the bound the memo starts again.
+_ZIPF_MEMO_SIZE = 1 << 20
+
+
+# A pure memo (the tables are fixed, so it never changes a result): word use is Zipfian, so a
+# bounded memo answers most look-ups; across 13 fallback tables it made features 4x faster. A
+# dict per set of tables (not an lru_cache) so that the compiled kernels read and fill it too.
+@lru_cache(maxsize=16)
+def _zipf_memo(languages: tuple[str, ...]) -> dict[str, float]:
+    return {}
+
+
+class _Zipf:
+    """The ``zipf`` function; ``zipf.cache_clear()`` forgets what its memo remembers."""
+
+    __slots__ = ()
+
+    def __call__(self, word: str, languages: tuple[str, ...]) -> float:
+        """How common a word is (log10 per billion words); the most common reading over
+        ``languages``.
+
+        Looked up in wordfreq's shipped tables directly (no tokenizer, so Chinese and Japanese
+        need no extra packages). A compound absent from the table ("kim's", "face-to-face") takes
+        the frequency of its rarest part.
+        """
+        memo = _zipf_memo(languages)
+        value = memo.get(word)
+        if value is None:
+            value = memo[word] = _zipf_of_tables(word, _tables(languages))
+            if len(memo) > _ZIPF_MEMO_SIZE:
+                memo.clear()  # bounded; a memo of a pure function, so clearing changes no result
+        return value
+
+    @staticmethod
+    def cache_clear() -> None:
+        _zipf_memo.cache_clear()
+
+
+zipf = _Zipf()
+
+
+@lru_cache(maxsize=16)
+def _tables(languages: tuple[str, ...]) -> tuple[dict[str, float], ...]:
+    """wordfreq's frequency tables of ``languages`` (loaded once; wordfreq keeps them too):
+    a look-up that misses ``zipf``'s memo reads them without a call per table."""
+    wordfreq = _wordfreq()
+    return tuple(wordfreq.get_frequency_dict(code) for code in languages)
 
 
 _COMPOUND = re.compile(r"['\-]")
@@ -207,14 +251,67 @@ def term_weight(word: str, languages: tuple[str, ...], options: StoryOptions) ->
     memo = _weight_memo(languages, options.idf_ceiling, options.idf_floor_zipf, options.idf_power)
     weight = memo.get(word)
     if weight is None:
-        rarity = max(0.0, options.idf_ceiling - max(zipf(word, languages), options.idf_floor_zipf))
-        weight = memo[word] = float(rarity**options.idf_power)
-        if len(memo) > _WEIGHT_MEMO_SIZE:
-            memo.clear()  # bounded; a memo of a pure function, so clearing changes no result
+        weight = _remember_weight(memo, languages, options, word)
     return weight
 
 
-def _normalised(weights: dict[str, float], keep: int) -> tuple[tuple[str, float], ...]:
+def _remember_weight(
+    memo: dict[str, float], languages: tuple[str, ...], options: StoryOptions, word: str
+) -> float:
+    """``term_weight`` of a word not in ``memo`` (its ``_weight_memo``), which remembers it."""
+    rarity = max(0.0, options.idf_ceiling - max(zipf(word, languages), options.idf_floor_zipf))
+    weight = memo[word] = float(rarity**options.idf_power)
+    if len(memo) > _WEIGHT_MEMO_SIZE:
+        memo.clear()  # bounded; a memo of a pure function, so clearing changes no result
+    return weight
+
+
+class _WordWeights(Protocol):
+    """``term_weight`` and ``zipf`` for one set of tables and idf settings."""
+
+    @property
+    def languages(self) -> tuple[str, ...]: ...
+
+    def term_weight(self, word: str) -> float: ...
+
+    def zipf(self, word: str) -> float: ...
+
+
+class _WeightsPy:
+    """``_WordWeights`` by the module's functions (the twin of the compiled ``Weights``)."""
+
+    __slots__ = ("_options", "languages")
+
+    def __init__(self, languages: tuple[str, ...], options: StoryOptions) -> None:
+        self.languages = languages
+        self._options = options
+
+    def term_weight(self, word: str) -> float:
+        return term_weight(word, self.languages, self._options)
+
+    def zipf(self, word: str) -> float:
+        return zipf(word, self.languages)
+
+
+def _weights_compiled(languages: tuple[str, ...], options: StoryOptions) -> _WordWeights:
+    """The compiled ``_WordWeights``, on the same memos as ``term_weight`` and ``zipf``."""
+    weights: _WordWeights = _kernel.Weights(
+        languages,
+        _weight_memo(languages, options.idf_ceiling, options.idf_floor_zipf, options.idf_power),
+        _zipf_memo(languages),
+        _tables(languages),
+        options.idf_ceiling,
+        options.idf_floor_zipf,
+        options.idf_power,
+        _WEIGHT_MEMO_SIZE,
+        _ZIPF_MEMO_SIZE,
+    )
+    return weights
+
+
+def _normalised_py(weights: dict[str, float], keep: int) -> tuple[tuple[str, float], ...]:
+    """The positive weights ranked by weight descending then term, the first ``keep``,
+    L2-normalised and rounded to 6 decimals (the stored form)."""
     # Sorted on (-weight, term) tuples directly: the order of a key function, without its calls.
     ranked = sorted([(-w, t) for t, w in weights.items() if w > 0])[:keep]
     norm = math.sqrt(sum(w * w for w, _ in ranked))
@@ -336,7 +433,9 @@ def _term_list(tokens: list[str]) -> list[str]:
     return [term for term in map(kept.__getitem__, tokens) if term]
 
 
-def _numbers_and_dates(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def _numbers_and_dates_py(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The distinct numbers written in ``text`` (normalised, years apart, two digits or more)
+    and its years and ISO dates, each sorted."""
     numbers: set[str] = set()
     dates: set[str] = set()
     iso_dates = _ISO_DATE.findall(text)
@@ -373,6 +472,169 @@ def _shares(half: int, count: int) -> list[float]:
     return table + ([half / (half + p) for p in extra] if half else [1.0] * len(extra))
 
 
+def _term_weights_py(
+    title: str, text: str, repeat: int, half: int, weights: _WordWeights
+) -> dict[str, float]:
+    """The nonzero weights of the terms of a title and its lead and body.
+
+    A title term counts ``repeat + 1`` per occurrence; an occurrence at term ``p`` of ``text``
+    counts ``half / (half + p)``. The word weight times the sub-linear count.
+    """
+    counts: dict[str, float] = {}
+    for token in _term_list(words(title)):
+        counts[token] = counts.get(token, 0.0) + repeat + 1
+    # The lead carries the event; scraped pages end with teasers, related links and comments.
+    terms = _term_list(words(text))
+    shares = _shares(half, len(terms))
+    for token, share in zip(terms, shares):
+        counts[token] = counts.get(token, 0.0) + share
+    out: dict[str, float] = {}
+    log = math.log
+    for token, count in counts.items():
+        weight = weights.term_weight(token)
+        if weight:  # a weight of 0 is dropped by _normalised whatever the count
+            # Sub-linear term frequency: 1 + ln(count), continued linearly below one occurrence.
+            out[token] = (1.0 + log(count) if count >= 1.0 else count) * weight
+    return out
+
+
+def _term_weights_compiled(
+    title: str, text: str, repeat: int, half: int, weights: _WordWeights
+) -> dict[str, float]:
+    """``_term_weights_py`` in one compiled pass over each text (no token list)."""
+    return _kernel.term_weights(
+        fold(title).casefold(), fold(text).casefold(), repeat, half, weights
+    )
+
+
+def _term_features_py(
+    title: str, text: str, repeat: int, half: int, weights: _WordWeights, keep: int
+) -> tuple[tuple[str, float], ...]:
+    """The ``terms`` of the features: ``_term_weights`` normalised."""
+    return _normalised_py(_term_weights_py(title, text, repeat, half, weights), keep)
+
+
+def _term_features_compiled(
+    title: str, text: str, repeat: int, half: int, weights: _WordWeights, keep: int
+) -> tuple[tuple[str, float], ...]:
+    """``_term_features_py`` in one compiled pass over each text, the ranking included."""
+    return _kernel.term_features(
+        fold(title).casefold(), fold(text).casefold(), repeat, half, weights, keep
+    )
+
+
+def _entity_counts_py(texts: list[str], weights: _WordWeights) -> dict[str, int]:
+    """How often each entity token occurs in ``texts`` (``entity_tokens`` of each)."""
+    counts: Counter[str] = Counter()
+    for text in texts:
+        counts.update(entity_tokens(text, weights.languages))
+    return counts
+
+
+def _entity_counts_compiled(texts: list[str], weights: _WordWeights) -> dict[str, int]:
+    """``_entity_counts_py`` in one compiled pass over each text: sentence bounds, tokens and
+    spans found without a string per sentence or per token."""
+    counts: dict[str, int] = {}
+    for text in texts:
+        _count_entities(fold(text).strip(), counts, weights)
+    return counts
+
+
+def _entity_weights_py(counts: dict[str, int], weights: _WordWeights) -> dict[str, float]:
+    """Entity weights: sub-linear count times the word's weight, at least 1 (a common word
+    capitalised mid-sentence is still a name); digits and single characters are not names."""
+    out: dict[str, float] = {}
+    log = math.log
+    for token, count in counts.items():
+        if len(token) > 1 and not token.isdigit():
+            out[token] = (1.0 + log(count)) * max(weights.term_weight(token), 1.0)
+    return out
+
+
+def _entity_features_py(
+    counts: dict[str, int], weights: _WordWeights, keep: int
+) -> tuple[tuple[str, float], ...]:
+    """The ``entities`` of the features: ``_entity_weights`` normalised."""
+    return _normalised_py(_entity_weights_py(counts, weights), keep)
+
+
+def _terms_and_entities_py(
+    title: str, lead: str, body: str, weights: _WordWeights, options: StoryOptions
+) -> tuple[tuple[tuple[str, float], ...], tuple[tuple[str, float], ...]]:
+    """The ``terms`` and ``entities`` of an article's texts."""
+    # An occurrence at word ``p`` of the lead and body counts ``h / (h + p)`` (h =
+    # lead_half_words); the title counts ``title_repeat`` extra times.
+    terms = _term_features_py(
+        title,
+        f"{lead}\n{body}",
+        options.title_repeat,
+        options.lead_half_words,
+        weights,
+        options.max_terms,
+    )
+    name_sources = [lead, body] if _mostly_capitalised(title) else [title, lead, body]
+    counts = _entity_counts_py(name_sources, weights)
+    return terms, _entity_features_py(counts, weights, options.max_terms)
+
+
+def _terms_and_entities_compiled(
+    title: str, lead: str, body: str, weights: _WordWeights, options: StoryOptions
+) -> tuple[tuple[tuple[str, float], ...], tuple[tuple[str, float], ...]]:
+    """``_terms_and_entities_py`` by the kernels, each text folded once for both uses.
+
+    ``fold`` is an NFKC normalisation, which a line break bounds (a starter that composes with
+    nothing), then a mapping of single characters, so ``fold(a + "\n" + b)`` is
+    ``fold(a) + "\n" + fold(b)`` (tested): the folded lead and body serve the terms and names.
+    """
+    folded_title, folded_lead, folded_body = fold(title), fold(lead), fold(body)
+    terms = _kernel.term_features(
+        folded_title.casefold(),
+        f"{folded_lead}\n{folded_body}".casefold(),
+        options.title_repeat,
+        options.lead_half_words,
+        weights,
+        options.max_terms,
+    )
+    capitalised = _mostly_capitalised(title)
+    name_sources = (
+        [folded_lead, folded_body] if capitalised else [folded_title, folded_lead, folded_body]
+    )
+    counts: dict[str, int] = {}
+    for folded in name_sources:
+        _count_entities(folded.strip(), counts, weights)
+    return terms, _kernel.entity_features(counts, weights, options.max_terms)
+
+
+def _count_entities(folded: str, counts: dict[str, int], weights: _WordWeights) -> None:
+    """Count the entity tokens of a folded, stripped text into ``counts`` (the kernel)."""
+    if folded:
+        bounds = _sentence_bounds(folded, _ABBREVIATIONS)
+        _kernel.entity_counts(folded, bounds, counts, weights, _CONNECTORS, _COMMON_NAME_ZIPF)
+
+
+_zipf_of_tables = _zipf_py
+_weights: Callable[[tuple[str, ...], StoryOptions], _WordWeights] = _WeightsPy
+_numbers_and_dates = _numbers_and_dates_py
+_terms_and_entities = _terms_and_entities_py
+try:
+    from newsfold._text import sentence_bounds as _sentence_bounds
+    from newsfold.stories import _features as _kernel
+
+    # All or none: a stale build missing a function leaves the twins in place.
+    _compiled = (
+        _kernel.zipf_of_tables,
+        _kernel.numbers_and_dates,
+        _kernel.term_features,
+        _kernel.entity_features,
+        _kernel.Weights,
+    )
+    _zipf_of_tables, _numbers_and_dates = _compiled[:2]
+    _weights = _weights_compiled
+    _terms_and_entities = _terms_and_entities_compiled
+except (ImportError, AttributeError):  # pragma: no cover - the pure-Python twins above
+    pass
+
+
 def story_features(article: Article, options: StoryOptions | None = None) -> StoryFeatures:
     """The features of one article; a pure function of the article and the options."""
     options = options or StoryOptions()
@@ -380,41 +642,11 @@ def story_features(article: Article, options: StoryOptions | None = None) -> Sto
     title = article.title or ""
     lead = article.standfirst or ""
     body = "\n".join(article.paragraphs)
-    counts: dict[str, float] = {}
-    for token in _term_list(words(title)):
-        counts[token] = counts.get(token, 0.0) + options.title_repeat + 1
-    # The lead carries the event; scraped pages end with teasers, related links and comments.
-    # An occurrence at word ``p`` of the text counts ``h / (h + p)`` (h = lead_half_words).
-    half = options.lead_half_words
-    terms = _term_list(words(f"{lead}\n{body}"))
-    shares = _shares(half, len(terms))
-    for token, share in zip(terms, shares):
-        counts[token] = counts.get(token, 0.0) + share
-    # The weight memo read directly (term_weight fills it): this loop runs once per distinct
-    # word of every article.
-    memo = _weight_memo(languages, options.idf_ceiling, options.idf_floor_zipf, options.idf_power)
-    weights: dict[str, float] = {}
-    log = math.log
-    for token, count in counts.items():
-        weight = memo.get(token)
-        if weight is None:
-            weight = term_weight(token, languages, options)
-        if weight:  # a weight of 0 is dropped by _normalised whatever the count
-            # Sub-linear term frequency: 1 + ln(count), continued linearly below one occurrence.
-            weights[token] = (1.0 + log(count) if count >= 1.0 else count) * weight
-    entity_counts: Counter[str] = Counter()
-    name_sources = [lead, body] if _mostly_capitalised(title) else [title, lead, body]
-    for text in name_sources:
-        entity_counts.update(entity_tokens(text, languages))
-    entity_weights = {
-        token: (1.0 + log(count)) * max(term_weight(token, languages, options), 1.0)
-        for token, count in entity_counts.items()
-        if len(token) > 1 and not token.isdigit()
-    }
+    terms, entities = _terms_and_entities(title, lead, body, _weights(languages, options), options)
     numbers, dates = _numbers_and_dates(f"{title}\n{lead}\n{body}")
     return StoryFeatures(
-        terms=_normalised(weights, options.max_terms),
-        entities=_normalised(entity_weights, options.max_terms),
+        terms=terms,
+        entities=entities,
         numbers=numbers,
         dates=dates,
         published=article.published,

@@ -1,0 +1,386 @@
+"""The compiled story-feature kernels give exactly what their pure-Python twins give.
+
+``newsfold/stories/_features.pyx`` computes the term weights, the entity counts, the ranking and
+normalisation and the numbers and dates of ``story_features``; the twins in
+``newsfold.stories.features`` are the reference. They are compared on real articles (the ECB+
+sample, the zyte-text fixtures) and on random text drawn from the characters the rules decide
+on, in several scripts (features are stored, so a single differing float would be a change).
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from conftest import ecb_articles
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from newsfold import text
+from newsfold.models import Article
+from newsfold.stories import StoryOptions, features, story_features
+from newsfold.text import fold, sentences
+
+_features = pytest.importorskip("newsfold.stories._features")
+_text = pytest.importorskip("newsfold._text")
+
+REPO = Path(__file__).resolve().parent.parent
+
+# Letters of several scripts and cases, digits of several systems, joiners, sentence ends,
+# separators of numbers, unspaced scripts (CJK, Thai, Hangul), and characters that fold.
+ALPHABET = (
+    "aeoZKPs ''-\u2019_9120.,!?\n\u00a0\u00c9\u00e9\u00df\u0130\u03a3\u03c3\u0416\u0436"
+    "\u0663\u00b2\uff11\u6f22\u5b57\u3042\u0e01\uac00\u01c5\u2013\u201c\u3002\U0001f600"
+)
+WORDS = [
+    "Putin",
+    "Kim",
+    "de",
+    "of",
+    "The",
+    "said",
+    "NORTH",
+    "KOREAN",
+    "Kim's",
+    "face-to-face",
+    "2019-04-25",
+    "1,200",
+    "12 000",
+    "4,5",
+    "Mr.",
+    "U.S.",
+    "\u00c9lys\u00e9e",
+    "Stra\u00dfe",
+    "\u041f\u0443\u0442\u0438\u043d",
+    "\u666e\u4eac",
+    "police",
+    "2020",
+]
+LANGUAGES = ("en",)
+
+
+def _all_twins(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every story-feature kernel replaced by its pure-Python twin."""
+    monkeypatch.setattr(features, "_numbers_and_dates", features._numbers_and_dates_py)
+    monkeypatch.setattr(features, "_weights", features._WeightsPy)
+    monkeypatch.setattr(features, "_zipf_of_tables", features._zipf_py)
+    monkeypatch.setattr(features, "_terms_and_entities", features._terms_and_entities_py)
+
+
+def _real_articles() -> list[Article]:
+    articles = list(ecb_articles(lang=None)[0].values())
+    for i, path in enumerate(sorted((REPO / "tests" / "fixtures").rglob("*.txt"))):
+        lines = [line for line in path.read_text(encoding="utf-8").split("\n") if line.strip()]
+        if lines:
+            articles.append(Article(id=str(i), title=lines[0], paragraphs=tuple(lines[1:])))
+    return articles
+
+
+def test_the_kernels_are_in_use() -> None:
+    assert features._numbers_and_dates is _features.numbers_and_dates
+    assert features._weights is features._weights_compiled
+    assert features._zipf_of_tables is _features.zipf_of_tables
+    assert features._terms_and_entities is features._terms_and_entities_compiled
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(), st.text(), st.text(alphabet=ALPHABET + "\u200b\u0301\u1100\u1161\uff0c"))
+def test_fold_is_bounded_by_a_line_break(left: str, right: str, mixed: str) -> None:
+    # The kernels fold the lead and the body once for the terms and the names: this holds.
+    for a, b in ((left, right), (mixed, left), (right, mixed)):
+        assert fold(f"{a}\n{b}") == f"{fold(a)}\n{fold(b)}"
+
+
+@pytest.mark.parametrize("options", [StoryOptions(), StoryOptions(language="en", max_terms=20)])
+def test_story_features_are_the_same_without_the_kernels(
+    options: StoryOptions, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    articles = _real_articles()
+    compiled = [story_features(a, options) for a in articles]
+    _all_twins(monkeypatch)
+    pure = [story_features(a, options) for a in articles]
+    assert pure == compiled
+    assert sum(len(f.entities) for f in compiled) > 1000  # names, numbers, dates all found
+    assert sum(len(f.numbers) + len(f.dates) for f in compiled) > 100
+
+
+# Integer settings too: the weight is combined by Python's operators from the options' numbers.
+SETTINGS = [StoryOptions(), StoryOptions(idf_ceiling=6, idf_floor_zipf=2, idf_power=2)]
+
+
+def _both(options: StoryOptions) -> tuple[features._WordWeights, features._WordWeights]:
+    """The twin and the compiled word weights (sharing their memos, as they do in use)."""
+    return features._WeightsPy(LANGUAGES, options), features._weights_compiled(LANGUAGES, options)
+
+
+def _texts() -> st.SearchStrategy[str]:
+    characters = st.text(alphabet=ALPHABET, max_size=80)
+    phrases = st.lists(st.sampled_from(WORDS + [" ", ". ", ", "]), max_size=25).map(" ".join)
+    return st.one_of(characters, phrases, st.tuples(phrases, characters).map("".join))
+
+
+@settings(max_examples=300, deadline=None)
+@given(_texts(), _texts(), _texts(), st.sampled_from(SETTINGS))
+def test_terms_and_entities_match(title: str, lead: str, body: str, options: StoryOptions) -> None:
+    # The whole text path: the title, a standfirst and a body, each folded once by the kernels.
+    twin, compiled = _both(options)
+    expected = features._terms_and_entities_py(title, lead, body, twin, options)
+    assert features._terms_and_entities_compiled(title, lead, body, compiled, options) == expected
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    _texts(),
+    _texts(),
+    st.integers(0, 3),
+    st.sampled_from([0, 1, 3, 300]),
+    st.sampled_from(SETTINGS),
+)
+def test_term_weights_match(
+    title: str, text: str, repeat: int, half: int, options: StoryOptions
+) -> None:
+    twin, compiled = _both(options)
+    expected = features._term_weights_py(title, text, repeat, half, twin)
+    found = features._term_weights_compiled(title, text, repeat, half, compiled)
+    assert list(found.items()) == list(expected.items())
+    for keep in (1, 5, 150):
+        assert features._term_features_compiled(
+            title, text, repeat, half, compiled, keep
+        ) == features._normalised_py(expected, keep)
+
+
+@pytest.mark.parametrize(
+    ("title", "text"),
+    [
+        # One term in texts of every storage width (1, 2 and 4 bytes a character): the kernel
+        # compares code points across them.
+        ("Putin meets Kim", "Putin \u041f\u0443\u0442\u0438\u043d Kim putin \U0001f600 kim's"),
+        ("\U0001f600 Putin", "putin PUTIN Stra\u00dfe strasse \u0130stanbul"),
+        # Characters of the unspaced ranges that are not word characters (kana marks, the
+        # middle dot) leave the text on the fast path, where "9\u0bf0" has a letter ([^\W\d_])
+        # though no alphabetic character; a Thai vowel sign splits a Thai token.
+        ("\u30fb", "9\u0bf0 \u1372\u1372 \u30a0 ab \u30fb"),
+        ("", "\u0e01\u0e31\u0e01 9\u0bf0 \u4f1a\u1372\u1372\u4f1a"),
+        # Longer than the share table (20,000 terms) and than the first sizes of the kernel's
+        # term table: every growth path.
+        ("", " ".join(f"w{i % 3000}x" for i in range(25_000))),
+    ],
+)
+def test_term_weights_match_across_widths_and_lengths(title: str, text: str) -> None:
+    twin, compiled = _both(StoryOptions())
+    expected = features._term_weights_py(title, text, 2, 300, twin)
+    assert list(features._term_weights_compiled(title, text, 2, 300, compiled).items()) == list(
+        expected.items()
+    )
+    assert features._term_features_compiled(title, text, 2, 300, compiled, 150) == (
+        features._normalised_py(expected, 150)
+    )
+
+
+# Unspaced scripts (CJK, kana, Hangul, Thai) mixed with spaced words: their characters count
+# alone and as bigrams. Kana marks and the middle dot are in the ranges but are not word
+# characters, nor are Thai vowel signs (combining marks).
+_UNSPACED_ALPHABET = (
+    "\u4e60\u8fd1\u5e73\u4f1a\u3042\u30a2\u30fc\u30fb\u309b\uac00\u0e01\u0e31\u0e46"
+    "\u3002 'a-9xZ\u00e9\u0416\u00b2\u0bf0\u30a0_"
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.text(alphabet=_UNSPACED_ALPHABET, max_size=40),
+    st.text(alphabet=_UNSPACED_ALPHABET, max_size=80),
+    st.sampled_from([0, 300]),
+)
+def test_term_weights_match_in_unspaced_scripts(title: str, text: str, half: int) -> None:
+    twin, compiled = _both(StoryOptions())
+    expected = features._term_weights_py(title, text, 2, half, twin)
+    found = features._term_weights_compiled(title, text, 2, half, compiled)
+    assert list(found.items()) == list(expected.items())
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_texts(), min_size=1, max_size=3))
+def test_entity_counts_match(texts: list[str]) -> None:
+    twin, compiled = _both(StoryOptions())
+    expected = features._entity_counts_py(texts, twin)
+    found = features._entity_counts_compiled(texts, compiled)
+    assert list(found.items()) == list(expected.items())
+
+
+def test_entity_counts_match_on_real_articles() -> None:
+    twin, compiled = _both(StoryOptions())
+    for article in _real_articles():
+        texts = [article.title or "", *article.paragraphs]
+        assert features._entity_counts_compiled(texts, compiled) == (
+            features._entity_counts_py(texts, twin)
+        )
+
+
+def test_entity_counts_follow_the_sentence_rules() -> None:
+    # A common opening word is dropped from its span ("The", "Bank"); a connector joins two
+    # names but is not a name; an all-capital lead-in longer than five letters is not a name;
+    # the possessive "'s" is cut.
+    text = "The White House said. Bank of England staff met Kim's team. NORTHERN ALLIANCE left."
+    twin, compiled = _both(StoryOptions())
+    counts = features._entity_counts_compiled([text], compiled)
+    assert counts == features._entity_counts_py([text], twin)
+    assert {"white", "house", "england", "kim"} <= set(counts)
+    assert not {"the", "bank", "of", "northern", "alliance", "kim's"} & set(counts)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_texts())
+def test_sentence_bounds_give_the_sentences(value: str) -> None:
+    # The entity kernel reads sentences as offsets: their pieces are the sentences, and no
+    # token crosses from one piece to the next (the kernel tokenises the whole text once).
+    stripped = fold(value).strip()
+    bounds = _text.sentence_bounds(stripped, text._ABBREVIATIONS)
+    pieces = [stripped[a:b] for a, b in zip(bounds[::2], bounds[1::2])]
+    assert [p.strip() for p in pieces if p.strip()] == sentences(fold(value))
+    gaps = [stripped[b:a] for b, a in zip(bounds[1:-1:2], bounds[2::2])]
+    assert all(not gap.strip() for gap in gaps)  # the pieces cover the text but whitespace
+    assert not bounds or (bounds[0] == 0 and bounds[-1] == len(stripped))
+    tokens = [t for piece in pieces for t in _text.word_tokens(piece, True)]
+    assert tokens == _text.word_tokens(stripped, True)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(st.sampled_from(WORDS + ["1", "22", "٣٣", "x"]), st.integers(1, 9)))
+def test_entity_weights_match(counts: dict[str, int]) -> None:
+    for options in SETTINGS:
+        twin, compiled = _both(options)
+        expected = features._entity_weights_py(counts, twin)
+        assert list(_features.entity_weights(counts, compiled).items()) == list(expected.items())
+        for keep in (1, 3, 150):
+            assert _features.entity_features(counts, compiled, keep) == (
+                features._normalised_py(expected, keep)
+            )
+
+
+# Words in and out of the tables, compounds of known and unknown parts, stray joiners.
+ZIPF_WORDS = [
+    "the",
+    "putin",
+    "vladivostok",
+    "kim's",
+    "face-to-face",
+    "xqzvbnw",
+    "'",
+    "--",
+    "a-",
+    "-b",
+    "x'y-z",
+    "rock-xqzv",
+    "l'homme",
+    "\u666e\u4eac",
+    "",
+]
+
+
+@pytest.mark.parametrize(
+    "languages", [("en",), ("fr",), features.languages_of(None, StoryOptions())]
+)
+def test_zipf_and_weights_match(languages: tuple[str, ...]) -> None:
+    tables = features._tables(languages)
+    for word in ZIPF_WORDS + [w.casefold() for w in WORDS]:
+        assert _features.zipf_of_tables(word, tables) == features._zipf_py(word, tables)
+        for options in SETTINGS:
+            features._weight_memo.cache_clear()
+            features.zipf.cache_clear()
+            expected = features.term_weight(word, languages, options)
+            features._weight_memo.cache_clear()
+            features.zipf.cache_clear()
+            compiled = features._weights_compiled(languages, options)
+            assert compiled.term_weight(word) == expected
+            assert compiled.zipf(word) == features.zipf(word, languages)
+            assert compiled.term_weight(word) == expected  # now from the memo
+
+
+def test_memos_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Bounds of 3 words clear the memos again and again inside one article: same features.
+    article = _real_articles()[0]
+    expected = story_features(article)
+    monkeypatch.setattr(features, "_WEIGHT_MEMO_SIZE", 3)
+    monkeypatch.setattr(features, "_ZIPF_MEMO_SIZE", 3)
+    features._weight_memo.cache_clear()
+    features.zipf.cache_clear()
+    assert story_features(article) == expected
+    assert len(features._zipf_memo(features.languages_of(None, StoryOptions()))) <= 4
+
+
+_NUMBER_ALPHABET = "0123456789129 ,.,.\u00a0-_aZ\u0663\u0661\u00b2\uff11\n"
+
+
+# Numbers as written: digit runs of one to five digits (any decimal system) joined by the
+# separators the rules know, between letters, signs and spaces.
+_numeric = st.lists(
+    st.tuples(
+        st.text(alphabet="0123456789\u0663", min_size=1, max_size=5),
+        st.sampled_from([",", ".", " ", "\u00a0", "", "-", "a", "_", "\n"]),
+    ),
+    max_size=8,
+).map(lambda parts: "".join(digits + separator for digits, separator in parts))
+
+
+@settings(max_examples=1500, deadline=None)
+@given(
+    st.one_of(
+        st.text(alphabet=_NUMBER_ALPHABET, max_size=60),
+        _numeric,
+        st.lists(st.one_of(_numeric, st.sampled_from(WORDS + ["x2020-01-01", "3.5%"]))).map(
+            " ".join
+        ),
+    )
+)
+def test_numbers_and_dates_match(text: str) -> None:
+    assert _features.numbers_and_dates(text) == features._numbers_and_dates_py(text)
+
+
+def test_numbers_and_dates_match_on_real_articles() -> None:
+    for article in _real_articles():
+        text = "\n".join([article.title or "", *article.paragraphs])
+        assert _features.numbers_and_dates(text) == features._numbers_and_dates_py(text)
+
+
+_weights = st.dictionaries(
+    st.text(alphabet="abcAB\u00e9\u6f22", min_size=1, max_size=3),
+    st.one_of(
+        st.floats(-1.0, 1e3, allow_nan=False),
+        st.sampled_from([0.0, 0.5, 1.0, 2.0, 1e-7, 3.0]),  # ties, broken by the term
+    ),
+    max_size=30,
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_weights, st.integers(1, 40))
+def test_normalised_matches(weights: dict[str, float], keep: int) -> None:
+    found = _features.normalised(weights, keep)
+    assert found == features._normalised_py(weights, keep)
+    for term, _ in found:
+        assert term is __import__("sys").intern(term)
+
+
+def _near_halves(rng: random.Random) -> list[float]:
+    """Values next to and on the halves of the sixth decimal, where rounding is delicate."""
+    out: list[float] = []
+    for _ in range(2000):
+        half = (rng.randrange(0, 1_000_000) + 0.5) / 1e6
+        out += [half, math.nextafter(half, 0.0), math.nextafter(half, 1.0)]
+    return out
+
+
+@pytest.mark.parametrize("source", ["uniform", "halves", "small"])
+def test_rounding_is_pythons(source: str) -> None:
+    rng = random.Random(source)
+    draw: Callable[[], list[float]] = {
+        "uniform": lambda: [rng.random() for _ in range(20000)],
+        "halves": lambda: _near_halves(rng),
+        "small": lambda: [rng.random() * 1e-5 for _ in range(20000)] + [0.0, 1.0, 5e-7],
+    }[source]
+    for value in draw():
+        assert _features.round_weight(value) == round(value, 6), value
