@@ -121,19 +121,21 @@ def _settings(db: Path) -> Settings:
 
 def fill(stream: Stream, db: Path, stored: int) -> None:
     index = open_index(db, _settings(db))
-    have = index.store.count("articles")
-    if have >= stored:
-        print(f"store {db}: {have:,} articles already (fill skipped)")
-        return
-    start = time.perf_counter()
-    step = 1000
-    for first in range(have, stored, step):
-        index.add(list(stream.pages(first, min(stored, first + step))))
-        done = min(stored, first + step)
-        if done % 10_000 == 0 or done == stored:
-            rate = (done - have) / (time.perf_counter() - start)
-            print(f"  filled {done:,} articles ({rate:,.0f} articles/s)", flush=True)
-    index.store.close()
+    try:
+        have = index.store.count("articles")
+        if have >= stored:
+            print(f"store {db}: {have:,} articles already (fill skipped)")
+            return
+        start = time.perf_counter()
+        step = 1000
+        for first in range(have, stored, step):
+            index.add(list(stream.pages(first, min(stored, first + step))))
+            done = min(stored, first + step)
+            if done % 10_000 == 0 or done == stored:
+                rate = (done - have) / (time.perf_counter() - start)
+                print(f"  filled {done:,} articles ({rate:,.0f} articles/s)", flush=True)
+    finally:
+        index.store.close()
 
 
 def arrivals(stream: Stream, db: Path, stored: int, count: int, batch: int) -> tuple[float, float]:

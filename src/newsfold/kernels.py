@@ -14,7 +14,8 @@ from types import ModuleType
 # Every compiled kernel module, and what it speeds up.
 KERNELS: dict[str, str] = {
     "newsfold._text": "word tokens and sentence splitting (text.py, story features)",
-    "newsfold.stories._link": "sparse cosine of story features (pair decisions)",
+    "newsfold.stories._link": "story pair decisions (sorted-vector cosines) and the similarity "
+    "matrix of a component",
     "newsfold.stories._features": "story features: term counts and weights, name spans, "
     "ranking and normalisation, numbers and dates",
     "newsfold.clean._lines": "clean text mode: line loop, line features and decisions, run "

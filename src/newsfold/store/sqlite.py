@@ -244,12 +244,7 @@ class Store:
                 "SELECT a.id, a.data FROM articles a JOIN pages p ON p.id = a.id ORDER BY p.seq"
             ).fetchall()
         else:
-            rows = []
-            for chunk in _chunks(sorted(ids)):
-                marks = ",".join("?" * len(chunk))
-                rows += self._db.execute(
-                    f"SELECT id, data FROM articles WHERE id IN ({marks})", chunk
-                ).fetchall()
+            rows = self._select_in("SELECT id, data FROM articles WHERE id IN ({})", ids)
         return {row[0]: Article.from_dict(orjson.loads(row[1])) for row in rows}
 
     def count(self, table: str) -> int:
@@ -319,28 +314,20 @@ class Store:
         ``stories.TermIndex``): every posting of its anytime terms; the postings of its windowed
         terms in its slots (undated, and three around its own), one seek of the (term, slot)
         index each."""
-        found: set[str] = set()
         select = "SELECT id FROM story_terms WHERE term IN ({})"
-        for chunk in _chunks(sorted(lookup.anytime)):
-            found.update(r[0] for r in self._db.execute(select.format(_marks(chunk)), chunk))
+        found = {r[0] for r in self._select_in(select, lookup.anytime)}
         slots = lookup.slots()
         windowed = select + f" AND slot IN ({_marks(slots)})"
-        for chunk in _chunks(sorted(lookup.windowed)):
+        for chunk in _chunks(lookup.windowed):
             rows = self._db.execute(windowed.format(_marks(chunk)), (*chunk, *slots))
             found.update(r[0] for r in rows)
         return found
 
     def story_features(self, ids: Collection[str]) -> dict[str, dict[str, Any]]:
-        out: dict[str, dict[str, Any]] = {}
-        for chunk in _chunks(sorted(ids)):
-            marks = ",".join("?" * len(chunk))
-            for row in self._db.execute(
-                f"SELECT id, data FROM story_features WHERE id IN ({marks})", chunk
-            ):
-                # orjson: read for every candidate not in an Index's cache (3x json's speed);
-                # story features hold only strings and finite numbers.
-                out[row[0]] = orjson.loads(row[1])
-        return out
+        # orjson: read for every candidate not in an Index's cache (3x json's speed); story
+        # features hold only strings and finite numbers.
+        rows = self._select_in("SELECT id, data FROM story_features WHERE id IN ({})", ids)
+        return {row[0]: orjson.loads(row[1]) for row in rows}
 
     def put_story_links(self, article_id: str, others: Iterable[str]) -> None:
         """Story links between ``article_id`` and each of ``others`` (stored once per pair)."""
@@ -357,9 +344,8 @@ class Store:
         counts: dict[int, int] = {}
         signed = _signed(sorted(keys))
         for chunk in _chunks(signed):
-            marks = ",".join("?" * len(chunk))
             for key, pages in self._db.execute(
-                f"SELECT key, pages FROM site_lines WHERE site=? AND key IN ({marks})",
+                f"SELECT key, pages FROM site_lines WHERE site=? AND key IN ({_marks(chunk)})",
                 (site, *chunk),
             ):
                 counts[int(np.int64(key).view(np.uint64))] = int(pages)
@@ -393,7 +379,7 @@ class Store:
         """Run ``sql`` (with one ``IN ({})`` placeholder) over ``values`` in chunks."""
         rows: list[tuple[Any, ...]] = []
         for chunk in _chunks(sorted(values)):
-            rows += self._db.execute(sql.format(",".join("?" * len(chunk))), chunk).fetchall()
+            rows += self._db.execute(sql.format(_marks(chunk)), chunk).fetchall()
         return rows
 
     def assignments_for(self, ids: Collection[str]) -> dict[str, tuple[str | None, str | None]]:
@@ -426,19 +412,22 @@ class Store:
         or more members (``count_groups``) up to date: only the groups these articles left or
         joined can change, so they are counted before and after."""
         rows = list(rows)
-        articles = [row[0] for row in rows]
-        old = self.assignments_for(articles)
-        involved = {
-            column: {g for g in (*(o[i] for o in old.values()), *(r[i + 1] for r in rows)) if g}
+        # Only the counts already stored are kept up to date (``count_groups`` makes them).
+        counted = {
+            i: (column, int(stored))
             for i, column in enumerate(_GROUP_COLUMNS)
+            if (stored := self.get_meta(f"groups:{column}")) is not None
         }
-        before = {c: self._multi_member(c, ids) for c, ids in involved.items()}
+        old = self.assignments_for([row[0] for row in rows]) if counted else {}
+        involved = {
+            i: {g for g in (*(o[i] for o in old.values()), *(r[i + 1] for r in rows)) if g}
+            for i in counted
+        }
+        before = {i: self._multi_member(counted[i][0], ids) for i, ids in involved.items()}
         self._db.executemany("INSERT OR REPLACE INTO assignments VALUES (?, ?, ?)", rows)
-        for column, ids in involved.items():
-            stored = self.get_meta(f"groups:{column}")
-            if stored is not None:
-                change = self._multi_member(column, ids) - before[column]
-                self.set_meta(f"groups:{column}", str(int(stored) + change))
+        for i, (column, total) in counted.items():
+            change = self._multi_member(column, involved[i]) - before[i]
+            self.set_meta(f"groups:{column}", str(total + change))
 
     def _multi_member(self, column: str, group_ids: Collection[str]) -> int:
         """How many of ``group_ids`` have two or more members (indexed look-ups)."""

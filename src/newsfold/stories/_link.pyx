@@ -1,5 +1,6 @@
 # cython: language_level=3
-"""Compiled twins of ``newsfold.stories.link``'s sparse cosines (identical results; tested)."""
+"""Compiled twins of ``newsfold.stories.link``'s kernels: sparse cosines, pair decisions and the
+similarity matrix of a component (identical results to the Python code; tested)."""
 
 from cpython.mem cimport PyMem_Free, PyMem_Malloc
 from libc.math cimport fabs

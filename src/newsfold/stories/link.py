@@ -314,11 +314,10 @@ def _weighted_overlap_py(vectors: Sequence[tuple[tuple[str, float], ...]], size:
     return np.minimum(matrix, 1.0)
 
 
-_weighted_overlap = _weighted_overlap_py
-try:  # the compiled twin (the same additions in the same order: identical matrices)
-    from newsfold.stories._link import weighted_overlap as _weighted_overlap
-except ImportError:  # pragma: no cover - the pure-Python twin above
-    pass
+# The compiled twin makes the same additions in the same order: identical matrices.
+_weighted_overlap: Callable[[Sequence[tuple[tuple[str, float], ...]], int], np.ndarray] = (
+    _compiled.weighted_overlap if _compiled else _weighted_overlap_py
+)
 
 
 def similarity_matrix(
@@ -337,8 +336,8 @@ def similarity_matrix(
     has_entities = np.array([bool(f.entities) for f in present])
     number_counts = np.array([len(f.numbers) for f in present], dtype=float)
     absent = np.array([f is None for f in items], dtype=bool)
+    ordinals = np.array([_ordinal(f.published) for f in present], dtype=float)
     if _combine_similarities is not None and not options.embed_weight:
-        ordinals = np.array([_ordinal(f.published) for f in present], dtype=float)
         combined: np.ndarray = _combine_similarities(
             terms,
             entities,
@@ -377,7 +376,6 @@ def similarity_matrix(
         mixed = mixed + options.embed_weight * dense * embed_on
     result = np.divide(mixed, total, out=np.zeros((n, n)), where=total > 0)
     if options.window_days:
-        ordinals = np.array([_ordinal(f.published) for f in present], dtype=float)
         gaps = np.abs(np.subtract.outer(ordinals, ordinals))
         result[np.nan_to_num(gaps, nan=0.0) > options.window_days] = 0.0
     result[absent, :] = 0.0
