@@ -214,12 +214,11 @@ def main(argv: list[str]) -> int:
         nf_version = version("newsfold")
     except PackageNotFoundError:
         nf_version = "source tree"
-    from newsfold.clean import compiled
+    from newsfold.kernels import describe
 
     print(
         f"trafilatura {trafilatura.__version__}  justext {getattr(justext, '__version__', '?')}"
-        f"  newsfold {nf_version}"
-        f"  compiled line reader: {'yes' if compiled.compiled() else 'no (pure-Python twin)'}"
+        f"  newsfold {nf_version}  {describe()}"
     )
     rows_tsv = (text_dir / "manifest.tsv").read_text(encoding="utf-8").splitlines()[1:]
     manifest = [row.split("\t") for row in rows_tsv if row.strip()]

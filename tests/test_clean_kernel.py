@@ -91,10 +91,18 @@ def test_the_kernels_character_sets_are_the_twins() -> None:
     # marks read for photo credits and consent prompts.
     harmless = {c for c in map(chr, range(0x10000)) if lines._HARMLESS.fullmatch(c)}
     assert set(kernel.HARMLESS_CHARS) == harmless
-    for word in ("photo", "image", "foto", "bild", "\u0444\u043e\u0442\u043e"):
+    # Each mark the kernel searches makes the twin's test true, and none does cut short.
+    assert set(kernel.PHOTO_MARKS) == {"photo", "image", "foto", "bild", "\u0444\u043e\u0442\u043e"}
+    assert set(kernel.CONSENT_MARKS) == {
+        "cookie", "gdpr", "dsgvo", "rgpd", "\u043a\u0443\u043a\u0438", "\ucfe0\ud0a4",
+        "\u30af\u30c3\u30ad\u30fc",
+    }  # fmt: skip
+    for word in kernel.PHOTO_MARKS:
         assert vocabulary.may_credit_photo(f"x {word} x")
-    for word in ("cookie", "gdpr", "dsgvo", "rgpd", "\u043a\u0443\u043a\u0438", "\ucfe0\ud0a4"):
+        assert not vocabulary.may_credit_photo(f"x {word[:-1]} x")
+    for word in kernel.CONSENT_MARKS:
         assert vocabulary.has_consent_word(f"x {word} x")
+        assert not vocabulary.has_consent_word(f"x {word[:-1]} x")
     for s in ("x dsgvo x", "rgpd", "x \u30af\u30c3\u30ad\u30fc x", "photograph", "bildung"):
         _check(s)
 

@@ -159,57 +159,58 @@ cdef enum:
 cdef uint8_t _CLASSES[65536]
 
 
+cdef uint8_t _class_of(Py_UCS4 c) noexcept:
+    """The class bits of one character, asked of the Unicode database."""
+    cdef uint8_t bits = 0
+    if Py_UNICODE_ISALPHA(c):
+        bits |= ALPHA
+    if Py_UNICODE_ISALNUM(c) or c == 95:
+        bits |= WORD
+    if Py_UNICODE_ISDECIMAL(c):
+        bits |= DECIMAL
+    if Py_UNICODE_ISSPACE(c):
+        bits |= SPACE
+    if Py_UNICODE_ISPRINTABLE(c):
+        bits |= PRINTABLE
+    if _is_unspaced(c):
+        bits |= UNSPACED
+    return bits
+
+
 cdef void _fill_classes() noexcept:
     cdef unsigned int code
-    cdef Py_UCS4 c
-    cdef uint8_t bits
     for code in range(65536):
-        c = code
-        bits = 0
-        if Py_UNICODE_ISALPHA(c):
-            bits |= ALPHA
-        if Py_UNICODE_ISALNUM(c) or c == 95:
-            bits |= WORD
-        if Py_UNICODE_ISDECIMAL(c):
-            bits |= DECIMAL
-        if Py_UNICODE_ISSPACE(c):
-            bits |= SPACE
-        if Py_UNICODE_ISPRINTABLE(c):
-            bits |= PRINTABLE
-        if _is_unspaced(c):
-            bits |= UNSPACED
-        _CLASSES[c] = bits
+        _CLASSES[code] = _class_of(code)
 
 
 _fill_classes()
 
 
+cdef inline uint8_t _class(Py_UCS4 c) noexcept:
+    """The class bits of ``c``: one table read in the plane, the database past it."""
+    if c < 65536:
+        return _CLASSES[c]
+    return _class_of(c)
+
+
 cdef inline bint _is_alpha(Py_UCS4 c) noexcept:
     # ``str.isalpha`` of one character.
-    if c < 65536:
-        return _CLASSES[c] & ALPHA
-    return Py_UNICODE_ISALPHA(c)
+    return _class(c) & ALPHA
 
 
 cdef inline bint _is_word(Py_UCS4 c) noexcept:
     # What ``\w`` matches in a str pattern (sre's SRE_UNI_IS_WORD: alphanumeric or "_").
-    if c < 65536:
-        return _CLASSES[c] & WORD
-    return Py_UNICODE_ISALNUM(c)
+    return _class(c) & WORD
 
 
 cdef inline bint _is_decimal(Py_UCS4 c) noexcept:
     # What ``\d`` matches in a str pattern.
-    if c < 65536:
-        return _CLASSES[c] & DECIMAL
-    return Py_UNICODE_ISDECIMAL(c)
+    return _class(c) & DECIMAL
 
 
 cdef inline bint _is_space(Py_UCS4 c) noexcept:
     # What ``str.split()`` and ``str.strip()`` split on (and ``\s`` matches).
-    if c < 65536:
-        return _CLASSES[c] & SPACE
-    return Py_UNICODE_ISSPACE(c)
+    return _class(c) & SPACE
 
 
 cdef inline bint _is_unspaced(Py_UCS4 c) noexcept:
@@ -482,7 +483,7 @@ cdef Py_ssize_t _MEMO_CHARS, _CAPTION_MIN_CHARS, _GALLERY_COPIES, _SIGNED_WORDS
 cdef object _CLOCK, _TABLE_ROW, _photo_match
 cdef object FIRST_WORDS_HEADING, TEASER_HEADING, COMMENT_HEADING, PHOTO_CREDIT, FOOTER_CREDIT
 cdef object CONSENT, CALL_TO_ACTION, CALL_TO_ACTION_FIRST_WORDS, CAPTION_START
-cdef object GALLERY_COUNTER, AUTHOR_BOX, BULLET, CJK, STAMP_PATTERN, CAPTION_OR_CREDIT
+cdef object GALLERY_COUNTER, AUTHOR_BOX, STAMP_PATTERN, CAPTION_OR_CREDIT
 cdef object PLAIN_TRIGGERS, STRONG_WORDS, WEAK_WORDS, PHRASE_FIRST_WORDS, PHRASES_BY_FIRST_WORD
 cdef object DATE_WORDS, BYLINE_WORDS, CJK_CHROME
 cdef object parse_byline, parse_date, _BYLINE_FIRST
@@ -496,7 +497,7 @@ def _bind():
     global _CLOCK, _TABLE_ROW, _photo_match
     global FIRST_WORDS_HEADING, TEASER_HEADING, COMMENT_HEADING, PHOTO_CREDIT, FOOTER_CREDIT
     global CONSENT, CALL_TO_ACTION, CALL_TO_ACTION_FIRST_WORDS, CAPTION_START
-    global GALLERY_COUNTER, AUTHOR_BOX, BULLET, CJK, STAMP_PATTERN, CAPTION_OR_CREDIT
+    global GALLERY_COUNTER, AUTHOR_BOX, STAMP_PATTERN, CAPTION_OR_CREDIT
     global PLAIN_TRIGGERS, STRONG_WORDS, WEAK_WORDS, PHRASE_FIRST_WORDS, PHRASES_BY_FIRST_WORD
     global DATE_WORDS, BYLINE_WORDS, CJK_CHROME, parse_byline, parse_date, _BYLINE_FIRST
     if _bound:
@@ -539,8 +540,8 @@ def _bind():
     _photo_match = PHOTO_CREDIT.match
     CONSENT, CALL_TO_ACTION, CAPTION_START = V.CONSENT, V.CALL_TO_ACTION, V.CAPTION_START
     CALL_TO_ACTION_FIRST_WORDS = V.CALL_TO_ACTION_FIRST_WORDS
-    GALLERY_COUNTER, AUTHOR_BOX, BULLET = V.GALLERY_COUNTER, V.AUTHOR_BOX, V.BULLET
-    CJK, STAMP_PATTERN, CAPTION_OR_CREDIT = V.CJK, V.STAMP_PATTERN, V.CAPTION_OR_CREDIT
+    GALLERY_COUNTER, AUTHOR_BOX = V.GALLERY_COUNTER, V.AUTHOR_BOX
+    STAMP_PATTERN, CAPTION_OR_CREDIT = V.STAMP_PATTERN, V.CAPTION_OR_CREDIT
     PLAIN_TRIGGERS, STRONG_WORDS, WEAK_WORDS = V.PLAIN_TRIGGERS, V.STRONG_WORDS, V.WEAK_WORDS
     PHRASE_FIRST_WORDS, PHRASES_BY_FIRST_WORD = V.PHRASE_FIRST_WORDS, V.PHRASES_BY_FIRST_WORD
     DATE_WORDS, BYLINE_WORDS, CJK_CHROME = V.DATE_WORDS, V.BYLINE_WORDS, V.CJK_CHROME
@@ -575,8 +576,8 @@ cdef Py_ssize_t _count_words_in(const char_t *data, Py_ssize_t n) noexcept:
     cdef uint32_t c
     for i in range(n):
         c = data[i]
-        if char_t is uint32_t and c >= 65536:
-            bits = SPACE if Py_UNICODE_ISSPACE(c) else 0  # no unspaced script up here
+        if char_t is uint32_t:
+            bits = _class(c)
         else:
             bits = _CLASSES[c]
         space = (bits & SPACE) != 0
@@ -1454,15 +1455,14 @@ def best_segment(list weights):
 # --- headline candidates (twin: article._slug_overlaps_py) --------------------------------------
 
 cdef bint _article_bound = False
-cdef object _fold_accents, _TOKEN
+cdef object _TOKEN
 
 
 def _bind_article():
-    global _article_bound, _fold_accents, _TOKEN
+    global _article_bound, _TOKEN
     from newsfold.clean import article as A
-    from newsfold.clean import metadata as M
 
-    _fold_accents, _TOKEN = M.fold_accents, A._TOKEN
+    _TOKEN = A._TOKEN
     _article_bound = True
 
 
@@ -1694,7 +1694,7 @@ def slug_overlaps(list lines, slug):
         return {}
     spelt = "\n".join([(<tuple>lines[p])[1] for p in positions]).lower().replace("'", "")
     if not PyUnicode_IS_ASCII(spelt):
-        spelt = _fold_accents(spelt.replace("\u2019", ""))
+        spelt = fold_accents(spelt.replace("\u2019", ""))
     cdef str text = spelt
     cdef int kind
     cdef void *data
@@ -1843,10 +1843,7 @@ cdef bint _single_spaced_already(str text) noexcept:
         if c == 32:
             if previous == 32:  # two spaces, or one opening the text
                 return False
-        elif c < 65536:
-            if not _CLASSES[c] & PRINTABLE:
-                return False
-        elif not Py_UNICODE_ISPRINTABLE(c):
+        elif not _class(c) & PRINTABLE:
             return False
         previous = c
     return True

@@ -254,20 +254,15 @@ def _is_header_line(line: Line) -> bool:
 _TOKEN = re.compile(r"\w+")
 # Lines that are never the headline: list items and menu entries (a bullet or a number
 # opening them), a path or a close mark ("/ Source: TODAY", "× Close"), a photo credit in
-# parentheses, a time stamp, a reading time.
-_NOT_TITLE = re.compile(
-    r"^(?:[\u2022\u00b7\u25aa\u25cf\u25ba\u25b8\u2023\u2043*]\s|\d{1,2}[.)]\s|\(.*\)$|\d+\s*[Mm]in\b"
-    r"|[/|>\u00bb\u203a\u00d7])"
-    r"|\b\d{1,2}:\d\d\b"
-)
-# _NOT_TITLE in two: its opening alternatives (matched at the start only) and its time stamp
-# (searched for, only in lines holding its ":"). ``search`` would try the whole pattern at every
-# position of the line; the answer is the same.
+# parentheses, a reading time (all matched at the start of the line), a time stamp (anywhere).
 _NOT_TITLE_START = re.compile(
     r"(?:[\u2022\u00b7\u25aa\u25cf\u25ba\u25b8\u2023\u2043*]\s|\d{1,2}[.)]\s|\(.*\)$|\d+\s*[Mm]in\b"
     r"|[/|>\u00bb\u203a\u00d7])"
 )
 _NOT_TITLE_TIME = re.compile(r"\b\d{1,2}:\d\d\b")
+# The two as one pattern, which ``_not_title`` answers for (the tests compare them): its
+# ``search`` would try the opening alternatives at every position of the line.
+_NOT_TITLE = re.compile(f"^{_NOT_TITLE_START.pattern}|{_NOT_TITLE_TIME.pattern}")
 
 
 def _not_title(text: str) -> bool:

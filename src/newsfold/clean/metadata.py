@@ -282,7 +282,9 @@ _REPORTING_STARTS = ("additional", "reporting", "writing", "editing", "compiled"
 
 def _may_be_credit_py(text: str) -> bool:
     """False when a line can match neither credit pattern, decided without running them (the
-    compiled twin is ``_lines.may_be_credit``).
+    compiled ``_lines.credit_line`` has its own shortcut, ``may_be_credit``, which also turns
+    down lines in other scripts: the two give the same credit answers, not the same shortcut
+    answers).
 
     ``_CREDIT_LINE`` ends with a wire name, then at most a year after spaces, then non-word
     characters; ``_REPORTING_LINE`` starts, after non-word characters, with one of
@@ -303,11 +305,6 @@ def _may_be_credit_py(text: str) -> bool:
     return not last.isascii() or last.lower().endswith(_WIRE_ENDS)
 
 
-_may_be_credit: Callable[[str], bool] = (
-    compiled.KERNEL.may_be_credit if compiled.KERNEL is not None else _may_be_credit_py
-)
-
-
 def credit_line_py(line: str) -> tuple[bool, str | None]:
     """Whether a whole line is a credit, and the wire it names (the compiled twin is
     ``_lines.credit_line``).
@@ -322,7 +319,7 @@ def credit_line_py(line: str) -> tuple[bool, str | None]:
     text = line.strip()
     if not text or len(text) > 300:
         return False, None
-    if not _may_be_credit(text):
+    if not _may_be_credit_py(text):
         return False, None
     match = _CREDIT_LINE.match(text)
     if match:
