@@ -26,8 +26,8 @@ from newsfold.backends.local import copies_from_jsonl, page_paragraphs
 from newsfold.copies import CopyOptions, compiled, find_copies
 from newsfold.copies.blockverify import BlockCounts, _whole_text, block_counts, may_interleave
 from newsfold.copies.fingerprint import fingerprint_chunk
-from newsfold.copies.reader import Chunk, EncodedBodies, read_chunk, segment_grams
-from newsfold.copies.stage import SpilledWords, _candidate_pairs
+from newsfold.copies.reader import Chunk, read_chunk, segment_grams
+from newsfold.copies.stage import SpilledWords, _candidate_pairs, key_pairs
 from newsfold.copies.tokens import encode_bodies
 from newsfold.errors import InputError
 
@@ -221,6 +221,17 @@ def test_candidate_pairs_match_the_twin(keys: int, distinct: int, pages: int, se
     assert fast.dtype == slow.dtype and np.array_equal(fast, slow)
 
 
+def encoded_lines(
+    lines: list[bytes],
+) -> tuple[list[str], bytes, np.ndarray, np.ndarray, np.ndarray] | None:
+    """What the compiled reader makes of ``lines`` (each with its line break), or None."""
+    assert KERNELS is not None
+    count, end, _, _, _, encoded = KERNELS.encoded_block(b"".join(lines), 0, len(lines), True)
+    assert (count, end) == (len(lines), sum(map(len, lines)))
+    read: tuple[list[str], bytes, np.ndarray, np.ndarray, np.ndarray] | None = encoded
+    return read
+
+
 def python_part(lines: list[bytes]) -> tuple[list[str], bytes | None, list[int]]:
     records = [json.loads(line) for line in lines]
     bodies = [[str(p) for p in record["paragraphs"]] for record in records]
@@ -236,15 +247,19 @@ record = st.fixed_dictionaries(
 @settings(max_examples=150, deadline=None)
 @given(st.lists(record, min_size=1, max_size=6), st.booleans())
 def test_compiled_json_reader_matches_json(records: list[dict[str, object]], ascii: bool) -> None:
+    assert KERNELS is not None
     lines = [json.dumps(r, ensure_ascii=ascii).encode("utf-8") + b"\n" for r in records]
-    read = local._read_part(lines, list(range(len(lines))), Path("x"), json.loads)
+    encoded = encoded_lines(lines)
+    numbers = list(range(len(lines)))
     if any("\ud800" <= c <= "\udfff" for r in records for c in str(r)):
         return  # lone surrogates: Python's path raises, as before
     ids, joined, paragraphs = python_part(lines)
-    if isinstance(read, EncodedBodies):
+    if encoded is not None:
+        read = local._read_part(lines, numbers, Path("x"), json.loads, encoded)
         assert (read.ids, read.joined, read.paragraphs.tolist()) == (ids, joined, paragraphs)
     else:
-        assert [doc_id for doc_id, _ in read] == ids
+        read_by_python = local._python_part(lines, numbers, Path("x"), json.loads)
+        assert [doc_id for doc_id, _ in read_by_python] == ids
 
 
 @pytest.mark.parametrize(
@@ -252,6 +267,8 @@ def test_compiled_json_reader_matches_json(records: list[dict[str, object]], asc
     [
         b'{"id": "a", "paragraphs": ["x"]} trailing',
         b'{"id": "a", "paragraphs": ["\\ud800"]}',
+        b'{"id": "a", "paragraphs": ["bad \\u00zz hex"]}',
+        b'{"id": "a", "paragraphs": ["\\ud83d\\ude0g"]}',
         b'{"id": "a", "paragraphs": [1, "x"]}',
         b'{"id": "a", "paragraphs": ["x"], "meta": {"k": 1}}',
         b'{"id": "a", "id": "b", "paragraphs": ["x"]}',
@@ -263,8 +280,7 @@ def test_compiled_json_reader_matches_json(records: list[dict[str, object]], asc
     ],
 )
 def test_compiled_json_reader_leaves_other_records_to_python(line: bytes) -> None:
-    assert KERNELS is not None
-    assert KERNELS.encoded_records([line]) is None
+    assert encoded_lines([line]) is None
 
 
 @pytest.mark.parametrize("compiled_kernels", [True, False])
@@ -405,18 +421,27 @@ def test_part_codes_refuses_a_wrong_slice_size() -> None:
     # ``part_sizes`` counts every slice in one pass; a size that does not match the slice must
     # not write past the selection.
     assert KERNELS is not None
-    keys = np.arange(1, 41, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+    # 13 distinct keys over 40 entries: runs of equal keys shared by several owners.
+    keys = (np.arange(40, dtype=np.uint64) % np.uint64(13) + np.uint64(1)) * np.uint64(
+        0x9E3779B97F4A7C15
+    )
     owner = np.arange(40, dtype=np.int64) % 7
     rank = np.arange(7, dtype=np.int64)
     keep = np.ones(7, dtype=np.uint8)
     sizes = KERNELS.part_sizes(keys, owner, rank, keep, 4)
     assert sizes.sum() == 40
     assert sizes.tolist() == [int(((keys & np.uint64(3)) == part).sum()) for part in range(4)]
-    counted = KERNELS.part_codes(keys, owner, rank, keep, 7, 1, 4)
-    given = KERNELS.part_codes(keys, owner, rank, keep, 7, 1, 4, int(sizes[1]))
-    assert np.array_equal(counted, given)
+    chosen = (keys & np.uint64(3)) == np.uint64(1)
+    pairs = key_pairs(keys[chosen], owner[chosen])
+    given = KERNELS.part_codes(
+        keys, owner, rank, keep, 7, 1, 4, int(sizes[1]), KERNELS.SortScratch()
+    )
+    assert len(pairs) > 0
+    assert given.tolist() == (pairs[:, 0] * 7 + pairs[:, 1]).tolist()
     with pytest.raises(ValueError):
-        KERNELS.part_codes(keys, owner, rank, keep, 7, 1, 4, int(sizes[1]) + 1)
+        KERNELS.part_codes(
+            keys, owner, rank, keep, 7, 1, 4, int(sizes[1]) + 1, KERNELS.SortScratch()
+        )
 
 
 @settings(max_examples=300, deadline=None)
@@ -454,8 +479,9 @@ def test_json_strings_with_a_special_byte_at_every_offset(ascii: bool) -> None:
         for k, special in enumerate(specials)
     ]
     lines = [json.dumps(r, ensure_ascii=ascii).encode("utf-8") + b"\n" for r in records]
-    read = local._read_part(lines, list(range(len(lines))), Path("x"), json.loads)
-    assert isinstance(read, EncodedBodies)
+    encoded = encoded_lines(lines)
+    assert encoded is not None
+    read = local._read_part(lines, list(range(len(lines))), Path("x"), json.loads, encoded)
     ids, joined, paragraphs = python_part(lines)
     assert (read.ids, read.joined, read.paragraphs.tolist()) == (ids, joined, paragraphs)
 
@@ -467,13 +493,13 @@ def test_joined_bodies_are_a_bytes_object_of_their_length() -> None:
     import sys
 
     lines = [b'{"id": "a", "paragraphs": ["x y", "\\u00e9t\\u00e9"]}\n'] * 3
-    encoded = KERNELS.encoded_records(lines)
+    encoded = encoded_lines(lines)
     assert encoded is not None
     joined = encoded[1]
     assert type(joined) is bytes and joined == b"\n".join([b"x y\n\xc3\xa9t\xc3\xa9"] * 3)
     del encoded
     assert sys.getrefcount(joined) == 2  # ``joined`` and the call's argument
-    assert KERNELS.encoded_records([*lines, b'{"id": 1}\n']) is None
+    assert encoded_lines([*lines, b'{"id": 1}\n']) is None
 
 
 @settings(max_examples=200, deadline=None)

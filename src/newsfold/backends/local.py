@@ -113,23 +113,18 @@ def _read_part(
     numbers: list[int],
     source: Path,
     decode: Callable[[bytes], object],
-    encoded: tuple[list[str], bytes, np.ndarray, np.ndarray, np.ndarray] | None = None,
-) -> EncodedBodies | list[tuple[str, list[str]]]:
+    encoded: tuple[list[str], bytes, np.ndarray, np.ndarray, np.ndarray],
+) -> EncodedBodies:
     """The bodies of a chunk of JSON Lines (``numbers``: their line numbers, for errors).
 
     The compiled reader takes the usual records (``{"id": ..., "paragraphs": [...]}`` and
-    scalar fields) straight to encoded bodies: no Python string per paragraph, no join and
-    encode (on the speed corpus 23 us a page went to ~4). A chunk with any other record is read
-    by Python, and so is a body with an unspaced script (``tokens.encode_body`` splits it into
-    characters); both give the same bodies. ``encoded``: what the compiled reader made of the
-    lines already (``_kernels.encoded_block``), else it is asked here; with it, only the lines
-    of bodies flagged unspaced (``encoded[4]``) are read from ``lines``.
+    scalar fields) straight to encoded bodies (``encoded``: what ``_kernels.encoded_block``
+    made of the lines): no Python string per paragraph, no join and encode (on the speed corpus
+    23 us a page went to ~4). A chunk with any other record is read by Python
+    (``_python_part``), and so is a body here with an unspaced script (``tokens.encode_body``
+    splits it into characters); both give the same bodies. Only the lines of bodies flagged
+    unspaced (``encoded[4]``) are read from ``lines``.
     """
-    kernels = compiled.KERNELS
-    if encoded is None and kernels is not None:
-        encoded = kernels.encoded_records(lines)
-    if encoded is None:
-        return _python_part(lines, numbers, source, decode)
     ids, joined, paragraphs, spans, unspaced = encoded
     maybe = np.flatnonzero(unspaced).tolist()
     scripts = [k for k in maybe if has_no_space_script(joined[spans[k, 0] : spans[k, 1]])]
@@ -165,8 +160,9 @@ READ_BYTES = 1 << 22
 
 def _line_parts(
     handle: BinaryIO, source: Path, decode: Callable[[bytes], object], limit: int | None
-) -> Iterator[EncodedBodies | list[tuple[str, list[str]]]]:
-    """Chunks of ``CHUNK_BODIES`` records, the file read line by line."""
+) -> Iterator[list[tuple[str, list[str]]]]:
+    """Chunks of ``CHUNK_BODIES`` records, the file read line by line and each record by
+    Python (without the compiled kernels)."""
     lines: list[bytes] = []
     numbers: list[int] = []
     read = 0
@@ -178,10 +174,10 @@ def _line_parts(
             lines.append(line)
             numbers.append(number)
             if len(lines) >= CHUNK_BODIES:
-                yield _read_part(lines, numbers, source, decode)
+                yield _python_part(lines, numbers, source, decode)
                 lines, numbers = [], []
     if lines:
-        yield _read_part(lines, numbers, source, decode)
+        yield _python_part(lines, numbers, source, decode)
 
 
 def _block_parts(

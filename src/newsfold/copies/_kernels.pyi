@@ -11,7 +11,7 @@ def chunk_arrays(
     paragraphs: np.ndarray,
     text: np.ndarray,
     size: int,
-    with_digests: bool = True,
+    with_digests: bool,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]: ...
 def segment_grams(
     hashes: np.ndarray, lengths: np.ndarray, size: int
@@ -30,7 +30,6 @@ def component_counts(
     page_bit: np.ndarray,
     width: int,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]: ...
-def key_pair_codes(keys: np.ndarray, owner: np.ndarray, count: int) -> np.ndarray: ...
 
 class SortScratch:
     def __init__(self) -> None: ...
@@ -43,15 +42,12 @@ def part_codes(
     count: int,
     part: int,
     parts: int,
-    chosen: int = -1,
-    scratch: SortScratch | None = None,
+    chosen: int,
+    scratch: SortScratch,
 ) -> np.ndarray: ...
 def part_sizes(
     keys: np.ndarray, owner: np.ndarray, rank: np.ndarray, keep: np.ndarray, parts: int
 ) -> np.ndarray: ...
-def encoded_records(
-    lines: list[bytes],
-) -> tuple[list[str], bytes, np.ndarray, np.ndarray, np.ndarray] | None: ...
 def whole_text_counts(
     grams: np.ndarray,
     gram_owner: np.ndarray,

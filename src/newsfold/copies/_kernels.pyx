@@ -318,24 +318,32 @@ cdef inline uint64_t _joiner_marks(uint64_t block) noexcept nogil:
     return (_eq7(low7, 39) | _eq7(low7, 45)) & ~block & 0x8080808080808080ULL
 
 
+cdef inline void _classify64_portable(const uint8_t* data, uint64_t* word_bits,
+                                      uint64_t* joiner_bits, uint64_t* break_bits) noexcept nogil:
+    """``newsfold_classify64`` of the 64 bytes at ``data`` by 8-byte arithmetic (the build
+    without SSE2)."""
+    cdef uint64_t chunk, words = 0, joiners = 0, breaks = 0
+    cdef int group
+    for group in range(8):
+        memcpy(&chunk, data + group * 8, 8)
+        words |= _movemask(_word_marks(chunk)) << (8 * group)
+        joiners |= _movemask(_joiner_marks(chunk)) << (8 * group)
+        breaks |= _movemask(_eq7(chunk & 0x7F7F7F7F7F7F7F7FULL, 10) & ~chunk
+                            & 0x8080808080808080ULL) << (8 * group)
+    word_bits[0] = words
+    joiner_bits[0] = joiners
+    break_bits[0] = breaks
+
+
 def byte_classes(const uint8_t[::1] block, bint portable):
     """``(word, joiner, line break)`` bitmaps of 64 bytes as ``encoded_words`` makes them, by
     SSE2 (where built with it) or by the portable arithmetic (``portable``): for the tests,
     which compare the two and ``tokens._CLASS``."""
     if block.shape[0] != 64:
         raise ValueError("byte_classes: give 64 bytes")
-    cdef uint64_t word_bits = 0, joiner_bits = 0, break_bits = 0, chunk
-    cdef int group
+    cdef uint64_t word_bits = 0, joiner_bits = 0, break_bits = 0
     if portable or not newsfold_classify64(&block[0], &word_bits, &joiner_bits, &break_bits):
-        word_bits = 0
-        joiner_bits = 0
-        break_bits = 0
-        for group in range(8):
-            memcpy(&chunk, &block[group * 8], 8)
-            word_bits |= _movemask(_word_marks(chunk)) << (8 * group)
-            joiner_bits |= _movemask(_joiner_marks(chunk)) << (8 * group)
-            break_bits |= _movemask(_eq7(chunk & 0x7F7F7F7F7F7F7F7FULL, 10) & ~chunk
-                                    & 0x8080808080808080ULL) << (8 * group)
+        _classify64_portable(&block[0], &word_bits, &joiner_bits, &break_bits)
     return word_bits, joiner_bits, break_bits
 
 
@@ -363,8 +371,8 @@ def encoded_words(const uint8_t[::1] raw, const uint8_t[::1] lower, const uint8_
     cdef uint64_t[::1] joiner_map = joiner_map_array
     cdef uint64_t[::1] break_map = break_map_array
     cdef Py_ssize_t size = 0, lines = 1, at, start = 0, words = 0, line = 0, line_start = 0
-    cdef Py_ssize_t block_index, group, base, position, runs = 0
-    cdef uint64_t chunk, in_word, previous_word = 0, previous_in_word = 0, next_word, after
+    cdef Py_ssize_t block_index, base, position, runs = 0
+    cdef uint64_t in_word, previous_word = 0, previous_in_word = 0, next_word, after
     cdef uint64_t starts, ends, events, bit, word_bits, joiner_bits, break_bits
     cdef uint8_t* data = &folded[0]
     with nogil:
@@ -375,15 +383,8 @@ def encoded_words(const uint8_t[::1] raw, const uint8_t[::1] lower, const uint8_
         for block_index in range(blocks):
             if not newsfold_classify64(data + block_index * 64, &word_bits, &joiner_bits,
                                        &break_bits):
-                word_bits = 0
-                joiner_bits = 0
-                break_bits = 0
-                for group in range(8):
-                    memcpy(&chunk, data + block_index * 64 + group * 8, 8)
-                    word_bits |= _movemask(_word_marks(chunk)) << (8 * group)
-                    joiner_bits |= _movemask(_joiner_marks(chunk)) << (8 * group)
-                    break_bits |= _movemask(_eq7(chunk & 0x7F7F7F7F7F7F7F7FULL, 10) & ~chunk
-                                            & 0x8080808080808080ULL) << (8 * group)
+                _classify64_portable(data + block_index * 64, &word_bits, &joiner_bits,
+                                     &break_bits)
             word_map[block_index] = word_bits
             joiner_map[block_index] = joiner_bits
             break_map[block_index] = break_bits
@@ -457,16 +458,31 @@ cdef inline uint64_t _top_power(int size) noexcept nogil:
     return power
 
 
+cdef inline uint64_t _polynomial(const uint64_t* hashes, Py_ssize_t length) noexcept nogil:
+    """The n-gram polynomial of the ``length`` (at least 1) word hashes at ``hashes``, before
+    the finaliser (``reader._polynomials``)."""
+    cdef uint64_t polynomial = hashes[0]
+    cdef Py_ssize_t offset
+    for offset in range(1, length):
+        polynomial = polynomial * _BASE + hashes[offset]
+    return polynomial
+
+
+cdef inline Py_ssize_t _gram_count(int64_t length, int size) noexcept nogil:
+    """Shingles of a segment of ``length`` words (``_segment_grams``)."""
+    if length >= size:
+        return length - size + 1
+    return 1 if length > 0 else 0
+
+
 cdef inline Py_ssize_t _grams(const uint64_t* hashes, Py_ssize_t length, int size, uint64_t top,
                               uint64_t* grams, int64_t* owner, Py_ssize_t gram,
                               int64_t segment) noexcept nogil:
     """The ``length - size + 1`` n-gram hashes of ``hashes`` written from ``gram`` on: the
     polynomial rolled (drop the first word's term, shift, add the next word), the same value
     mod 2**64 as ``reader._polynomials`` computes afresh for each position."""
-    cdef uint64_t polynomial = hashes[0]
-    cdef Py_ssize_t position, offset
-    for offset in range(1, size):
-        polynomial = polynomial * _BASE + hashes[offset]
+    cdef uint64_t polynomial = _polynomial(hashes, size)
+    cdef Py_ssize_t position
     grams[gram] = _mix64(polynomial + <uint64_t>size)
     owner[gram] = segment
     gram += 1
@@ -478,19 +494,35 @@ cdef inline Py_ssize_t _grams(const uint64_t* hashes, Py_ssize_t length, int siz
     return gram
 
 
+cdef inline Py_ssize_t _segment_grams(const uint64_t* hashes, int64_t length, int size,
+                                      uint64_t top, uint64_t* grams, int64_t* owner,
+                                      Py_ssize_t gram, int64_t segment) noexcept nogil:
+    """The shingles of one segment of ``length`` words written from ``gram`` on (twin:
+    ``reader.segment_grams``): every n-gram (``_grams``), or one shingle of all its words when
+    it has 1 to ``size - 1``, none when it is empty. Returns where the next segment's shingles
+    start."""
+    if length >= size:
+        return _grams(hashes, length, size, top, grams, owner, gram, segment)
+    if length > 0:
+        grams[gram] = _mix64(_polynomial(hashes, length) + <uint64_t>length)
+        owner[gram] = segment
+        gram += 1
+    return gram
+
+
 def chunk_arrays(const uint64_t[::1] words, const int64_t[::1] paragraph_lengths,
                  const int64_t[::1] paragraphs, const uint8_t[::1] text, int size,
-                 bint with_digests=True):
+                 bint with_digests):
     """``(grams, gram_owner, paragraph_digests, digests)`` of tokenised bodies (twin: the
     shingle and digest part of ``reader.assemble_chunk``): each body's shingles over the words
     of its running-text paragraphs, one shingle of all of them when there are 1 to ``size - 1``.
     ``with_digests`` False leaves the digests out (empty arrays): a caller that kept them."""
     cdef Py_ssize_t bodies = paragraphs.shape[0]
     cdef Py_ssize_t paragraph_count = paragraph_lengths.shape[0]
-    cdef Py_ssize_t body, paragraph = 0, k, w, first_paragraph, last_paragraph
-    cdef Py_ssize_t word = 0, body_word, text_words, total = 0, gram = 0, position, offset
+    cdef Py_ssize_t body, paragraph = 0, k, w
+    cdef Py_ssize_t word = 0, body_word, text_words, total = 0, gram = 0
     cdef int64_t length
-    cdef uint64_t polynomial, sum_body, sum_paragraph
+    cdef uint64_t sum_body, sum_paragraph
     # Shingles per body first, to size the output.
     cdef Py_ssize_t p = 0
     for body in range(bodies):
@@ -499,10 +531,7 @@ def chunk_arrays(const uint64_t[::1] words, const int64_t[::1] paragraph_lengths
             if text[p]:
                 text_words += paragraph_lengths[p]
             p += 1
-        if text_words >= size:
-            total += text_words - size + 1
-        elif text_words > 0:
-            total += 1
+        total += _gram_count(text_words, size)
     grams_array = np.empty(total, dtype=np.uint64)
     owner_array = np.empty(total, dtype=np.int64)
     paragraph_digest_array = np.empty(paragraph_count if with_digests else 0, dtype=np.uint64)
@@ -553,29 +582,17 @@ def chunk_arrays(const uint64_t[::1] words, const int64_t[::1] paragraph_lengths
             if text_words == 0:
                 continue
             source = &words[body_start] if all_text else &buffer[0]
-            if text_words >= size:
-                gram = _grams(source, text_words, size, top, &grams[0], &owner[0], gram, body)
-            else:
-                polynomial = source[0]
-                for offset in range(1, text_words):
-                    polynomial = polynomial * _BASE + source[offset]
-                grams[gram] = _mix64(polynomial + <uint64_t>text_words)
-                owner[gram] = body
-                gram += 1
+            gram = _segment_grams(source, text_words, size, top, &grams[0], &owner[0], gram,
+                                  body)
     return grams_array, owner_array, paragraph_digest_array, digest_array
 
 
 def segment_grams(const uint64_t[::1] hashes, const int64_t[::1] lengths, int size):
     """Every shingle of each segment, with repeats: ``(grams, owner)`` (twin:
     ``reader.segment_grams``)."""
-    cdef Py_ssize_t count = lengths.shape[0], k, position, offset, start = 0, total = 0, gram = 0
-    cdef int64_t length
-    cdef uint64_t polynomial
+    cdef Py_ssize_t count = lengths.shape[0], k, start = 0, total = 0, gram = 0
     for k in range(count):
-        if lengths[k] >= size:
-            total += lengths[k] - size + 1
-        elif lengths[k] > 0:
-            total += 1
+        total += _gram_count(lengths[k], size)
     grams_array = np.empty(total, dtype=np.uint64)
     owner_array = np.empty(total, dtype=np.int64)
     cdef uint64_t[::1] grams = grams_array
@@ -583,17 +600,9 @@ def segment_grams(const uint64_t[::1] hashes, const int64_t[::1] lengths, int si
     cdef uint64_t top = _top_power(size)
     with nogil:
         for k in range(count):
-            length = lengths[k]
-            if length >= size:
-                gram = _grams(&hashes[start], length, size, top, &grams[0], &owner[0], gram, k)
-            elif length > 0:
-                polynomial = hashes[start]
-                for offset in range(1, length):
-                    polynomial = polynomial * _BASE + hashes[start + offset]
-                grams[gram] = _mix64(polynomial + <uint64_t>length)
-                owner[gram] = k
-                gram += 1
-            start += length
+            gram = _segment_grams(&hashes[start], lengths[k], size, top, &grams[0], &owner[0],
+                                  gram, k)
+            start += lengths[k]
     return grams_array, owner_array
 
 
@@ -833,6 +842,20 @@ cdef inline void _add_bits(int64_t* row, uint64_t bits) noexcept nogil:
         bits &= bits - 1
 
 
+cdef inline void _count_paragraph_value(_Table* t, Py_ssize_t slot, Py_ssize_t paragraph,
+                                        uint64_t bit, int width) noexcept nogil:
+    """A paragraph's occurrence of the value in ``slot`` (its page's bit ``bit``), counted once
+    per paragraph: one more distinct value, and when the page's set holds it, a hit for every
+    page whose paragraphs hold it (both ``component_counts`` and ``whole_text_counts``)."""
+    cdef uint64_t found
+    if t.slots[slot].paragraph_seen != paragraph:
+        t.slots[slot].paragraph_seen = paragraph
+        t.sizes[paragraph] += 1
+        found = t.slots[slot].in_set
+        if found & bit:
+            _add_bits(&t.hits[paragraph * width], found & t.slots[slot].held)
+
+
 def component_counts(const uint64_t[::1] grams, const int64_t[::1] gram_owner,
                      const uint64_t[::1] inner, const int64_t[::1] inner_paragraph,
                      const int64_t[::1] paragraph_page, const int64_t[::1] members,
@@ -858,7 +881,7 @@ def component_counts(const uint64_t[::1] grams, const int64_t[::1] gram_owner,
     cdef int64_t[::1] inner_slot = inner_slot_array
     cdef int64_t[::1] set_slot = set_slot_array
     cdef Py_ssize_t k, c, m, page, paragraph, slot
-    cdef uint64_t bit, found
+    cdef uint64_t bit
     with nogil:
         for c in range(member_start.shape[0] - 1):
             # Pass 1: every value of the component gets its slot and the bits of its holders.
@@ -885,13 +908,7 @@ def component_counts(const uint64_t[::1] grams, const int64_t[::1] gram_owner,
                         _add_bits(&t.shared[page * width], t.slots[slot].in_set)
                 for paragraph in range(t.paragraph_first[page], t.paragraph_first[page + 1]):
                     for k in range(inner_start[paragraph], inner_start[paragraph + 1]):
-                        slot = inner_slot[k]
-                        if t.slots[slot].paragraph_seen != paragraph:
-                            t.slots[slot].paragraph_seen = paragraph
-                            t.sizes[paragraph] += 1
-                            found = t.slots[slot].in_set
-                            if found & bit:
-                                _add_bits(&t.hits[paragraph * width], found & t.slots[slot].held)
+                        _count_paragraph_value(t, inner_slot[k], paragraph, bit, width)
     return run.shared, run.hits, run.sizes
 
 
@@ -986,8 +1003,11 @@ cdef class SortScratch:
 
 cdef object _sorted_key_codes(uint64_t* sorted_keys, int64_t* members, Py_ssize_t n,
                               int64_t count, SortScratch scratch):
-    """The codes of ``key_pair_codes`` from ``n`` keys with their owners, sorted here in place
-    (buffers 0 to 3 of ``scratch`` hold them and their spares)."""
+    """Sorted unique codes ``i * count + j`` (i < j) of the owners sharing a key, from ``n``
+    keys with their owners (twin: ``stage.key_pairs`` of the same keys, as codes): the keys
+    radix sorted here in place (buffers 0 to 3 of ``scratch`` hold them and their spares),
+    every run of equal keys expanded to its pairs, the pair codes radix sorted and made
+    unique."""
     cdef uint64_t[::1] spare_keys = scratch.take(2, n + 1, np.uint64)
     cdef int64_t[::1] spare_values = scratch.take(3, n + 1, np.int64)
     counts_array = np.empty(6 * 2048, dtype=np.int64)
@@ -1047,21 +1067,6 @@ cdef object _sorted_key_codes(uint64_t* sorted_keys, int64_t* members, Py_ssize_
     return np.asarray(codes)[:unique].astype(np.int64)
 
 
-def key_pair_codes(const uint64_t[::1] keys, const int64_t[::1] owner, int64_t count):
-    """Sorted unique codes ``i * count + j`` (i < j) of the owners sharing a key (twin:
-    ``stage.key_pairs`` of the same keys, as codes): one radix sort of the keys, every run of
-    equal keys expanded to its pairs, the pair codes radix sorted and made unique."""
-    cdef Py_ssize_t n = keys.shape[0], k
-    cdef SortScratch scratch = SortScratch()
-    cdef uint64_t[::1] sorted_keys = scratch.take(0, n + 1, np.uint64)
-    cdef int64_t[::1] members = scratch.take(1, n + 1, np.int64)
-    with nogil:
-        for k in range(n):
-            sorted_keys[k] = keys[k]
-            members[k] = owner[k]
-    return _sorted_key_codes(&sorted_keys[0], &members[0], n, count, scratch)
-
-
 def part_sizes(const uint64_t[::1] keys, const int64_t[::1] owner, const int64_t[::1] rank,
                const uint8_t[::1] keep, int parts):
     """How many keys of each slice of ``parts`` of the key space (low bits) ``part_codes``
@@ -1079,23 +1084,14 @@ def part_sizes(const uint64_t[::1] keys, const int64_t[::1] owner, const int64_t
 
 def part_codes(const uint64_t[::1] keys, const int64_t[::1] owner, const int64_t[::1] rank,
                const uint8_t[::1] keep, int64_t count, int part, int parts,
-               Py_ssize_t chosen=-1, SortScratch scratch=None):
-    """``key_pair_codes`` of the keys in slice ``part`` of ``parts`` of the key space (low bits)
-    whose page ``rank[owner]`` is kept: the selection made in the same pass as the copy, so no
-    mask or index array of all the keys is built. ``chosen``: how many there are, when known
-    (``part_sizes``), else counted here (a pass over all the keys a slice). ``scratch``: the
-    buffers of the run's earlier slices, to sort in (fresh ones when None)."""
+               Py_ssize_t chosen, SortScratch scratch not None):
+    """``_sorted_key_codes`` of the keys in slice ``part`` of ``parts`` of the key space (low
+    bits) whose page ``rank[owner]`` is kept: the selection made in the same pass as the copy,
+    so no mask or index array of all the keys is built. ``chosen``: how many there are
+    (``part_sizes``). ``scratch``: the buffers of the run's earlier slices, to sort in."""
     cdef Py_ssize_t n = keys.shape[0], k
     cdef uint64_t low_bits = <uint64_t>(parts - 1), wanted = <uint64_t>part
     cdef int64_t page
-    if chosen < 0:
-        chosen = 0
-        with nogil:
-            for k in range(n):
-                if (keys[k] & low_bits) == wanted and keep[rank[owner[k]]]:
-                    chosen += 1
-    if scratch is None:
-        scratch = SortScratch()
     cdef uint64_t[::1] selected_keys = scratch.take(0, chosen + 1, np.uint64)
     cdef int64_t[::1] selected_owner = scratch.take(1, chosen + 1, np.int64)
     cdef Py_ssize_t wanted_count = chosen
@@ -1168,6 +1164,18 @@ cdef inline int _hex(uint8_t byte) noexcept nogil:
     return -1
 
 
+cdef inline int64_t _hex4(const uint8_t* data) noexcept nogil:
+    """The value of the four hex digits at ``data`` (a ``\\uXXXX`` escape's), or -1."""
+    cdef int64_t value = 0
+    cdef int k, digit
+    for k in range(4):
+        digit = _hex(data[k])
+        if digit < 0:
+            return -1
+        value = value * 16 + digit
+    return value
+
+
 cdef inline Py_ssize_t _utf8_sequence(const uint8_t* data, Py_ssize_t at,
                                       Py_ssize_t size) noexcept nogil:
     """Length of the well-formed UTF-8 sequence at ``at`` (as Python's strict decoder accepts:
@@ -1225,8 +1233,9 @@ cdef Py_ssize_t _string(const uint8_t* data, Py_ssize_t at, Py_ssize_t size, uin
     refuse or read otherwise (control characters, bad escapes, lone surrogates, bad UTF-8)."""
     cdef Py_ssize_t length
     cdef uint8_t byte
-    cdef int k, digit, plain
-    cdef uint64_t code, low, block
+    cdef int plain
+    cdef int64_t code, low
+    cdef uint64_t block
     at += 1
     while at < size:
         if at + 16 <= size:
@@ -1277,24 +1286,16 @@ cdef Py_ssize_t _string(const uint8_t* data, Py_ssize_t at, Py_ssize_t size, uin
         if byte == 117:  # \uXXXX
             if at + 4 > size:
                 return -1
-            code = 0
-            for k in range(4):
-                digit = _hex(data[at + k])
-                if digit < 0:
-                    return -1
-                code = code * 16 + <uint64_t>digit
+            code = _hex4(data + at)
+            if code < 0:
+                return -1
             at += 4
             if 0xDC00 <= code <= 0xDFFF:
                 return -1
             if 0xD800 <= code <= 0xDBFF:
                 if at + 6 > size or data[at] != 92 or data[at + 1] != 117:
                     return -1
-                low = 0
-                for k in range(4):
-                    digit = _hex(data[at + 2 + k])
-                    if digit < 0:
-                        return -1
-                    low = low * 16 + <uint64_t>digit
+                low = _hex4(data + at + 2)
                 if not (0xDC00 <= low <= 0xDFFF):
                     return -1
                 at += 6
@@ -1390,9 +1391,10 @@ cdef Py_ssize_t _record(const uint8_t* data, Py_ssize_t size, uint8_t* out, Py_s
                         int64_t* emitted) noexcept nogil:
     """One JSON Lines record ``{"id": "...", "paragraphs": ["...", ...], <scalars>}`` (keys in
     any order): its paragraphs' UTF-8 appended to ``out``, each after a line break but the
-    first of all (``emitted``: paragraphs written so far); the id's span. Returns 1, or 0 when the record is not of this simple form
-    (then ``out`` is left as it was and Python reads the record)."""
-    cdef Py_ssize_t at, key_start, key_end, start = written[0]
+    first of all (``emitted``: paragraphs written so far); the id's span. Returns 1, or 0 when
+    the record is not of this simple form (``out`` then holds a part of it: the caller gives up
+    the chunk and Python reads its records)."""
+    cdef Py_ssize_t at, key_start, key_end
     cdef bint escaped = False, has_id = False, has_paragraphs = False
     cdef Py_ssize_t ignored = 0
     paragraphs[0] = 0
@@ -1404,34 +1406,28 @@ cdef Py_ssize_t _record(const uint8_t* data, Py_ssize_t size, uint8_t* out, Py_s
         return 0
     while True:
         if at >= size or data[at] != 34:
-            written[0] = start
             return 0
         key_start = at
         escaped = False
         key_end = _string(data, at, size, NULL, &ignored, &escaped)
         if key_end < 0 or escaped:
-            written[0] = start
             return 0
         at = _skip_space(data, key_end, size)
         if at >= size or data[at] != 58:
-            written[0] = start
             return 0
         at = _skip_space(data, at + 1, size)
         if _is_key(data, key_start, key_end, "id", 2):
             if has_id or at >= size or data[at] != 34:
-                written[0] = start
                 return 0
             escaped = False
             id_start[0] = at + 1
             at = _string(data, at, size, NULL, &ignored, &escaped)
             if at < 0 or escaped:
-                written[0] = start
                 return 0
             id_end[0] = at - 1
             has_id = True
         elif _is_key(data, key_start, key_end, "paragraphs", 10):
             if has_paragraphs or at >= size or data[at] != 91:
-                written[0] = start
                 return 0
             has_paragraphs = True
             at = _skip_space(data, at + 1, size)
@@ -1440,14 +1436,12 @@ cdef Py_ssize_t _record(const uint8_t* data, Py_ssize_t size, uint8_t* out, Py_s
             else:
                 while True:
                     if at >= size or data[at] != 34:
-                        written[0] = start
                         return 0
                     if emitted[0] > 0:
                         out[written[0]] = 10
                         written[0] += 1
                     at = _string(data, at, size, out, written, &escaped)
                     if at < 0:
-                        written[0] = start
                         return 0
                     paragraphs[0] += 1
                     emitted[0] += 1
@@ -1458,12 +1452,10 @@ cdef Py_ssize_t _record(const uint8_t* data, Py_ssize_t size, uint8_t* out, Py_s
                     if at < size and data[at] == 93:
                         at += 1
                         break
-                    written[0] = start
                     return 0
         else:
             at = _scalar(data, at, size)
             if at < 0:
-                written[0] = start
                 return 0
         at = _skip_space(data, at, size)
         if at < size and data[at] == 44:
@@ -1472,27 +1464,10 @@ cdef Py_ssize_t _record(const uint8_t* data, Py_ssize_t size, uint8_t* out, Py_s
         if at < size and data[at] == 125:
             at = _skip_space(data, at + 1, size)
             break
-        written[0] = start
         return 0
     if at != size or not has_id or not has_paragraphs:
-        written[0] = start
         return 0
     return 1
-
-
-def encoded_records(list lines):
-    """``_encoded(joined lines, their bounds)``: see ``_encoded``."""
-    cdef bytes data = b"".join(lines)
-    bounds_array = np.zeros((len(lines), 2), dtype=np.int64)
-    cdef int64_t[:, ::1] bounds = bounds_array
-    cdef Py_ssize_t k, at = 0
-    cdef bytes line
-    for k in range(len(lines)):
-        line = lines[k]
-        bounds[k, 0] = at
-        at += len(line)
-        bounds[k, 1] = at
-    return _encoded(data, bounds_array)
 
 
 cdef inline bint _blank(const uint8_t* data, Py_ssize_t start, Py_ssize_t end) noexcept nogil:
@@ -1645,7 +1620,7 @@ def whole_text_counts(const uint64_t[::1] grams, const int64_t[::1] gram_owner,
     cdef _Table* t = &run.table
     word_start_array = np.zeros(page_bit.shape[0] + 1, dtype=np.int64)
     cdef int64_t[::1] word_start = word_start_array
-    cdef Py_ssize_t k, c, m, page, paragraph, offset, slot, word, current
+    cdef Py_ssize_t k, c, m, page, paragraph, slot, word, current
     cdef int64_t paragraph_end, length
     for k in range(paragraph_count):
         word_start[paragraph_page[k] + 1] += paragraph_lengths[k]
@@ -1657,7 +1632,7 @@ def whole_text_counts(const uint64_t[::1] grams, const int64_t[::1] gram_owner,
     cdef int64_t[::1] set_slot = set_slot_array
     cdef int64_t[::1] inner_of = inner_of_array
     cdef int64_t[::1] short_slot = short_slot_array
-    cdef uint64_t bit, found, polynomial
+    cdef uint64_t bit, found
     cdef _Lanes page_lanes, paragraph_lanes
     cdef int nibbles
     _lanes_clear(&page_lanes)
@@ -1689,10 +1664,8 @@ def whole_text_counts(const uint64_t[::1] grams, const int64_t[::1] gram_owner,
                 for paragraph in range(t.paragraph_first[page], t.paragraph_first[page + 1]):
                     length = paragraph_lengths[paragraph]
                     if 0 < length < size:
-                        polynomial = words[word]
-                        for offset in range(1, length):
-                            polynomial = polynomial * _BASE + words[word + offset]
-                        slot = _claim(t, c, _mix64(polynomial + <uint64_t>length))
+                        slot = _claim(t, c, _mix64(_polynomial(&words[word], length)
+                                                   + <uint64_t>length))
                         t.slots[slot].held |= bit
                         short_slot[paragraph] = slot
                     word += length
@@ -1728,13 +1701,8 @@ def whole_text_counts(const uint64_t[::1] grams, const int64_t[::1] gram_owner,
                 if current >= 0:
                     _lanes_flush(&paragraph_lanes, &t.hits[current * width], width)
                 for paragraph in range(t.paragraph_first[page], t.paragraph_first[page + 1]):
-                    slot = short_slot[paragraph]
-                    if slot >= 0 and t.slots[slot].paragraph_seen != paragraph:
-                        t.slots[slot].paragraph_seen = paragraph
-                        t.sizes[paragraph] += 1
-                        found = t.slots[slot].in_set
-                        if found & bit:
-                            _add_bits(&t.hits[paragraph * width], found & t.slots[slot].held)
+                    if short_slot[paragraph] >= 0:
+                        _count_paragraph_value(t, short_slot[paragraph], paragraph, bit, width)
     return run.shared, run.hits, run.sizes
 
 

@@ -241,16 +241,12 @@ def _counts_whole_text(
     None when the chunk is not such.
     """
     count, size = chunk.count, chunk.size
-    if not bool(chunk.text.all()):
-        return None
     paragraph_page = np.repeat(np.arange(count, dtype=np.int64), chunk.paragraphs)
+    if not _whole_text(chunk, paragraph_page):
+        return None
     body_words = np.bincount(paragraph_page, weights=chunk.paragraph_lengths, minlength=count)
     body_words = body_words.astype(np.int64)
-    if count == 0 or int(body_words.min()) < size:
-        return None
     per_body = body_words - size + 1
-    if int(per_body.sum()) != len(chunk.grams):
-        return None
     word_start = np.cumsum(body_words) - body_words
     gram_start = np.cumsum(per_body) - per_body
     owner = chunk.gram_owner

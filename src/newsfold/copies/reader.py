@@ -252,7 +252,7 @@ def read_chunk(bodies: Sequence[Sequence[str]], size: int, text_words: int) -> C
 class EncodedBodies:
     """Bodies already encoded (``tokens.encode_bodies``): their ids, the UTF-8 of all their
     paragraphs joined by line breaks (None when there is none) and paragraphs per body. What
-    ``_kernels.encoded_records`` makes of JSON Lines records without building a Python string
+    ``_kernels.encoded_block`` makes of JSON Lines records without building a Python string
     per paragraph."""
 
     ids: list[str]
@@ -327,7 +327,7 @@ def _chunk_arrays(
     paragraphs: np.ndarray,
     text: np.ndarray,
     size: int,
-    with_digests: bool = True,
+    with_digests: bool,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """The numpy twin of ``_kernels.chunk_arrays``: ``(grams, gram_owner, paragraph_digests,
     digests)``, the digests empty unless ``with_digests``."""
@@ -338,9 +338,9 @@ def _chunk_arrays(
         owner, weights=np.where(text, paragraph_lengths, 0), minlength=bodies
     ).astype(np.int64)
     grams, gram_owner = segment_grams(text_hashes, text_lengths, size)
-    body_lengths = np.bincount(owner, weights=paragraph_lengths, minlength=bodies).astype(np.int64)
     if not with_digests:
         return grams, gram_owner, EMPTY, EMPTY
+    body_lengths = np.bincount(owner, weights=paragraph_lengths, minlength=bodies).astype(np.int64)
     return (
         grams,
         gram_owner,

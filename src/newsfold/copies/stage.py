@@ -127,19 +127,7 @@ class CopyPairs(Sequence[CopyPair]):
         return len(self._a)
 
     def _pair(self, k: int) -> CopyPair:
-        made = self._made.get(k)
-        if made is not None:
-            return made
-        a, b = self._ids[int(self._a[k])], self._ids[int(self._b[k])]
-        return CopyPair(
-            a=a,
-            b=b,
-            resemblance=float(self._resemblance[k]),
-            containment_a=float(self._contained_a[k]),
-            containment_b=float(self._contained_b[k]),
-            fuller=b if self._fuller_b[k] else a,
-            exact=bool(self._exact[k]),
-        )
+        return next(self._run(k, k + 1))
 
     @overload
     def __getitem__(self, index: int) -> CopyPair: ...
@@ -158,19 +146,24 @@ class CopyPairs(Sequence[CopyPair]):
         return self._pair(k)
 
     def __iter__(self) -> Iterator[CopyPair]:
-        # The columns as Python lists once: no numpy scalar per field.
+        return self._run(0, len(self))
+
+    def _run(self, start: int, stop: int) -> Iterator[CopyPair]:
+        """The pairs at positions ``start`` to ``stop``: the columns read as Python lists once
+        (no numpy scalar per field), a pair made for each position not in ``made``."""
         ids, made = self._ids, self._made
+        window = slice(start, stop)
         columns = zip(
-            self._a.tolist(),
-            self._b.tolist(),
-            self._resemblance.tolist(),
-            self._contained_a.tolist(),
-            self._contained_b.tolist(),
-            self._fuller_b.tolist(),
-            self._exact.tolist(),
+            self._a[window].tolist(),
+            self._b[window].tolist(),
+            self._resemblance[window].tolist(),
+            self._contained_a[window].tolist(),
+            self._contained_b[window].tolist(),
+            self._fuller_b[window].tolist(),
+            self._exact[window].tolist(),
             strict=True,
         )
-        for k, (i, j, scored, share_a, share_b, b_fuller, same) in enumerate(columns):
+        for k, (i, j, scored, share_a, share_b, b_fuller, same) in enumerate(columns, start):
             pair = made.get(k)
             if pair is None:
                 a, b = ids[i], ids[j]
@@ -270,8 +263,8 @@ def _candidate_pairs(
 
     The compiled kernel counts every slice of the key space in one pass (``_kernels.part_sizes``),
     then selects each slice in the pass that copies it and sorts it (``_kernels.part_codes``, in
-    buffers that the slices share);
-    its twin selects with numpy masks and sorts with ``key_pairs``: the same pairs.
+    buffers that the slices share); its twin selects with numpy masks and sorts with
+    ``key_pairs``: the same pairs.
     """
     count = len(rank)
     kernels = compiled.KERNELS
@@ -566,35 +559,37 @@ def _sorted_pairs(
     the rank pairs (array union-find) rather than from the pairs' strings. ``made``: pairs of
     the pairwise path with the ranks of their pages (their score columns are never read)."""
     unused = np.zeros(len(made))
+    unset = np.zeros(len(made), dtype=bool)
     made_columns = (
         np.array([entry[0] for entry in made], dtype=np.int64),
         np.array([entry[1] for entry in made], dtype=np.int64),
         unused,
         unused,
         unused,
-        unused.astype(bool),
-        unused.astype(bool),
+        unset,
+        unset,
     )
     columns = [
         np.concatenate([*(part[k] for part in settled), column])
         for k, column in enumerate(made_columns)
     ]
-    a, b = columns[0].astype(np.int64), columns[1].astype(np.int64)
-    order = np.lexsort((b, a))  # the pairs are unique: (a, b) orders them fully
+    order = np.lexsort((columns[1], columns[0]))  # the pairs are unique: (a, b) orders them
+    a, b, resemblance, contained_a, contained_b, fuller_b, exact = (
+        column[order] for column in columns
+    )
     position = np.empty(len(order), dtype=np.int64)
     position[order] = np.arange(len(order))
-    first_made = len(a) - len(made)
-    at = position[first_made:].tolist()
+    at = position[len(order) - len(made) :].tolist()
     pairs = CopyPairs(
         ordered_ids,
-        a[order],
-        b[order],
-        (columns[2][order], columns[3][order], columns[4][order]),
-        columns[5].astype(bool)[order],
-        columns[6].astype(bool)[order],
+        a,
+        b,
+        (resemblance, contained_a, contained_b),
+        fuller_b,
+        exact,
         {at[k]: entry[2] for k, entry in enumerate(made)},
     )
-    return pairs, np.stack((a[order], b[order]), axis=1)
+    return pairs, np.stack((a, b), axis=1)
 
 
 def _rank_groups(
