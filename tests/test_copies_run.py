@@ -24,7 +24,11 @@ def _corpus(path: Path) -> Path:
     records = [
         {"id": "a1", "text": f"{chrome}\n\n{seeds[0]}", "site": "a.example"},
         {"id": "a2", "text": f"{chrome}\n\n{seeds[2]}", "site": "a.example"},
-        {"id": "a3", "text": f"{chrome}\n\nShort note about the weather today.", "site": "a.example"},
+        {
+            "id": "a3",
+            "text": f"{chrome}\n\nShort note about the weather today.",
+            "site": "a.example",
+        },
         {"id": "b1", "text": f"Menu\nAbout\n\n{seeds[1]}", "site": "b.example"},
         {"id": "c1", "text": seeds[0]},
         {"id": "empty", "text": "   "},

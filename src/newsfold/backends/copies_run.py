@@ -52,8 +52,14 @@ def run_copies(
                 page_id, site, url, fetched_at, _ = json.loads(line)
                 record: dict[str, Any] = {"id": page_id}
                 record.update(dict.fromkeys(CLEANED_FIELDS))
-                record.update(site=site, url=url, fetched_at=fetched_at, reason=None,
-                              copy_group=group_of.get(page_id), story=None)
+                record.update(
+                    site=site,
+                    url=url,
+                    fetched_at=fetched_at,
+                    reason=None,
+                    copy_group=group_of.get(page_id),
+                    story=None,
+                )
                 yield record
 
 
@@ -114,7 +120,8 @@ def _groups(
     report.copy_pairs = len(result.pairs)
     report.copy_groups = len(result.groups)
     grouped = {member for group in result.groups for member in group}
-    components = sorted([*result.groups, *((page_id,) for page_id in compared
-                                           if page_id not in grouped)])
+    components = sorted(
+        [*result.groups, *((page_id,) for page_id in compared if page_id not in grouped)]
+    )
     group_of, _ = assign_ids(components, {}, "g")
     return group_of
