@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import random
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -63,7 +64,8 @@ LANGUAGES = ("en",)
 
 
 def _all_twins(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every story-feature kernel replaced by its pure-Python twin."""
+    """Every story-feature kernel replaced by its pure-Python twin (the name tokens too)."""
+    monkeypatch.setattr(features, "_name_tokens", features._name_tokens_py)
     monkeypatch.setattr(features, "_numbers_and_dates", features._numbers_and_dates_py)
     monkeypatch.setattr(features, "_weights", features._WeightsPy)
     monkeypatch.setattr(features, "_zipf_of_tables", features._zipf_py)
@@ -84,6 +86,7 @@ def test_the_kernels_are_in_use() -> None:
     assert features._weights is features._weights_compiled
     assert features._zipf_of_tables is _features.zipf_of_tables
     assert features._terms_and_entities is features._terms_and_entities_compiled
+    assert features._name_tokens is features._name_tokens_compiled
 
 
 @settings(max_examples=500, deadline=None)
@@ -243,7 +246,7 @@ def test_sentence_bounds_give_the_sentences(value: str) -> None:
     assert [p.strip() for p in pieces if p.strip()] == sentences(fold(value))
     gaps = [stripped[b:a] for b, a in zip(bounds[1:-1:2], bounds[2::2])]
     assert all(not gap.strip() for gap in gaps)  # the pieces cover the text but whitespace
-    assert not bounds or (bounds[0] == 0 and bounds[-1] == len(stripped))
+    assert bounds[0] == 0 and bounds[-1] == len(stripped)
     tokens = [t for piece in pieces for t in _text.word_tokens(piece, True)]
     assert tokens == _text.word_tokens(stripped, True)
 
@@ -362,7 +365,7 @@ def test_normalised_matches(weights: dict[str, float], keep: int) -> None:
     found = _features.normalised(weights, keep)
     assert found == features._normalised_py(weights, keep)
     for term, _ in found:
-        assert term is __import__("sys").intern(term)
+        assert term is sys.intern(term)
 
 
 def _near_halves(rng: random.Random) -> list[float]:

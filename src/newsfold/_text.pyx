@@ -7,16 +7,9 @@ on random Unicode text. ``\\w`` is Python's: ``str.isalnum()`` or ``_``; ``\\s``
 ``str.isspace()``.
 """
 
-from cpython.unicode cimport (
-    PyUnicode_DATA,
-    PyUnicode_KIND,
-    PyUnicode_READ,
-    Py_UNICODE_ISALNUM,
-    Py_UNICODE_ISLOWER,
-    Py_UNICODE_ISSPACE,
-)
+from cpython.unicode cimport Py_UNICODE_ISLOWER, Py_UNICODE_ISSPACE
 
-from newsfold._chars cimport _is_word
+from newsfold._chars cimport _Chars, _at, _chars, _is_word, _token_end
 
 
 cdef inline bint _is_space(Py_UCS4 ch) noexcept:
@@ -32,27 +25,6 @@ cdef inline bint _is_lower(Py_UCS4 ch) noexcept:
     return Py_UNICODE_ISLOWER(ch)
 
 
-cdef struct _Chars:
-    # A str's code points read in place (its kind: 1, 2 or 4 bytes a character).
-    unsigned int kind
-    void* data
-
-
-cdef inline _Chars _chars(str text):
-    cdef _Chars chars
-    chars.kind = PyUnicode_KIND(text)
-    chars.data = PyUnicode_DATA(text)
-    return chars
-
-
-cdef inline Py_UCS4 _at(const _Chars* chars, Py_ssize_t i) noexcept:
-    return PyUnicode_READ(chars.kind, chars.data, i)
-
-
-cdef inline bint _is_joiner(Py_UCS4 ch, bint curly) noexcept:
-    return ch == u"'" or ch == u'-' or (curly and ch == u'\u2019')
-
-
 def word_tokens(str text, bint curly=False):
     """All matches of ``\\w+(?:['\\-]\\w+)*`` in ``text``, left to right (``re.findall``);
     ``curly`` adds the right single quote to the joiners (``\\w+(?:['\\u2019\\-]\\w+)*``)."""
@@ -63,15 +35,7 @@ def word_tokens(str text, bint curly=False):
         if not _is_word(_at(&chars, i)):
             i += 1
             continue
-        j = i + 1
-        while j < n and _is_word(_at(&chars, j)):
-            j += 1
-        # Greedy repetition of (joiner, word run): a joiner not followed by a word character
-        # ends the token before it, as the regular expression's backtracking does.
-        while j + 1 < n and _is_joiner(_at(&chars, j), curly) and _is_word(_at(&chars, j + 1)):
-            j += 2
-            while j < n and _is_word(_at(&chars, j)):
-                j += 1
+        j = _token_end(&chars, i, n, curly)
         out.append(text[i:j])
         i = j
     return out

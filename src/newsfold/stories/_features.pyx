@@ -13,12 +13,12 @@ sum (an FMA rounds once where Python rounds twice). ``\\w`` is Python's: ``str.i
 
 import sys
 
+cimport cython
 from cpython.object cimport PyObject
 from cpython.dict cimport PyDict_GetItem
 from cpython.ref cimport Py_INCREF, Py_DECREF
 from cpython.unicode cimport (
     PyUnicode_DATA,
-    PyUnicode_KIND,
     PyUnicode_READ,
     Py_UNICODE_ISALNUM,
     Py_UNICODE_ISALPHA,
@@ -28,7 +28,7 @@ from cpython.unicode cimport (
     Py_UNICODE_ISUPPER,
 )
 
-from newsfold._chars cimport _is_word
+from newsfold._chars cimport _Chars, _at, _chars, _is_word, _token_end
 from libc.math cimport log, log10, sqrt, fabs, nearbyint
 from libc.stdlib cimport calloc, malloc, realloc, free
 from libc.string cimport memcmp, memcpy
@@ -78,44 +78,6 @@ cdef inline bint _is_unspaced(Py_UCS4 ch) noexcept:
 cdef struct _Ranked:
     double weight
     PyObject* term
-
-
-cdef struct _Chars:
-    # A str's code points read in place (its kind: 1, 2 or 4 bytes a character).
-    unsigned int kind
-    void* data
-    Py_ssize_t length
-
-
-cdef inline _Chars _chars(str text):
-    cdef _Chars chars
-    chars.kind = PyUnicode_KIND(text)
-    chars.data = PyUnicode_DATA(text)
-    chars.length = len(text)
-    return chars
-
-
-cdef inline Py_UCS4 _at(const _Chars* chars, Py_ssize_t i) noexcept:
-    return PyUnicode_READ(chars.kind, chars.data, i)
-
-
-cdef inline Py_ssize_t _token_end(const _Chars* text, Py_ssize_t i, Py_ssize_t n, bint curly) noexcept:
-    """End of the token ``\\w+(?:['\\-]\\w+)*`` (``'\\u2019`` joins too when ``curly``) that
-    starts at the word character ``text[i]`` (newsfold/_text.pyx's ``word_tokens``)."""
-    cdef Py_ssize_t j = i + 1
-    cdef Py_UCS4 ch
-    while j < n and _is_word(_at(text, j)):
-        j += 1
-    while j + 1 < n:
-        ch = _at(text, j)
-        if not (ch == u"'" or ch == u'-' or (curly and ch == u'\u2019')):
-            break
-        if not _is_word(_at(text, j + 1)):
-            break
-        j += 2
-        while j < n and _is_word(_at(text, j)):
-            j += 1
-    return j
 
 
 cdef double _zipf_of_tables(str word, tuple tables) except? -1.0:
@@ -354,7 +316,6 @@ cdef class _Counts:
         cdef size_t position = hash & self.mask
         cdef Py_ssize_t found
         cdef _Term* term
-        cdef Py_UCS4 pair[2]
         while True:
             found = self.table[position]
             if not found:
@@ -373,9 +334,7 @@ cdef class _Counts:
         term.length = 2
         term.pair[0] = first
         term.pair[1] = second
-        pair[0] = first
-        pair[1] = second
-        self.terms.append(PyUnicode_FromKindAndData(4, pair, 2))
+        self.terms.append(PyUnicode_FromKindAndData(4, term.pair, 2))
         return self.size - 1
 
 
@@ -422,44 +381,39 @@ cdef bint _has_unspaced_word(const _Chars* chars) noexcept:
     return False
 
 
+cdef inline int _scan_piece(
+    _Counts counts, const _Chars* chars, str text, Py_ssize_t i, Py_ssize_t j, bint alpha,
+    bint title, double repeat, Py_ssize_t half, Py_ssize_t* position,
+) except -1:
+    """A token (or on ``_terms``'s slow path, the part of one between unspaced characters),
+    counted when longer than one character and holding a letter (``[^\\W\\d_]`` on the fast
+    path, ``str.isalpha`` on the slow one: ``alpha``), the possessive cut."""
+    cdef Py_ssize_t k
+    cdef Py_UCS4 ch
+    if j - i > 1:
+        for k in range(i, j):
+            ch = _at(chars, k)
+            if _is_alpha(ch) if alpha else _is_letter(ch):
+                k = _without_possessive(chars, i, j)
+                _count(&counts.items[counts.slot(chars, text, i, k)], title, repeat, half, position)
+                break
+    return 0
+
+
 cdef int _scan_terms(
     _Counts counts, str text, bint title, double repeat, Py_ssize_t half, Py_ssize_t* position
 ) except -1:
     """Add the terms of one folded, case-folded text without characters of unspaced scripts in
     its tokens (``_term_list(words(text))``, its fast path)."""
     cdef _Chars chars = _chars(text)
-    cdef Py_ssize_t n = chars.length, i = 0, j, k
-    cdef bint letter
+    cdef Py_ssize_t n = chars.length, i = 0, j
     while i < n:
         if not _is_word(_at(&chars, i)):
             i += 1
             continue
         j = _token_end(&chars, i, n, False)
-        letter = False
-        for k in range(i, j):
-            if _is_letter(_at(&chars, k)):
-                letter = True
-                break
-        if j - i > 1 and letter:
-            k = _without_possessive(&chars, i, j)
-            _count(&counts.items[counts.slot(&chars, text, i, k)], title, repeat, half, position)
+        _scan_piece(counts, &chars, text, i, j, False, title, repeat, half, position)
         i = j
-    return 0
-
-
-cdef inline int _scan_piece(
-    _Counts counts, const _Chars* chars, str text, Py_ssize_t i, Py_ssize_t j,
-    bint title, double repeat, Py_ssize_t half, Py_ssize_t* position,
-) except -1:
-    """A token (or the part of one between unspaced characters) on ``_terms``'s slow path:
-    kept when longer than one character and holding a letter (``str.isalpha``)."""
-    cdef Py_ssize_t k
-    if j - i > 1:
-        for k in range(i, j):
-            if _is_alpha(_at(chars, k)):
-                k = _without_possessive(chars, i, j)
-                _count(&counts.items[counts.slot(chars, text, i, k)], title, repeat, half, position)
-                break
     return 0
 
 
@@ -485,7 +439,7 @@ cdef int _scan_unspaced(
                 continue
             if k > run:
                 has_previous = False  # a token between: no bigram across it
-                _scan_piece(counts, &chars, text, run, k, title, repeat, half, position)
+                _scan_piece(counts, &chars, text, run, k, True, title, repeat, half, position)
             if has_previous:
                 _count(&counts.items[counts.pair_slot(previous, ch)], title, repeat, half, position)
             _count(&counts.items[counts.slot(&chars, text, k, k + 1)], title, repeat, half, position)
@@ -494,7 +448,7 @@ cdef int _scan_unspaced(
             run = k + 1
         if j > run:
             has_previous = False
-            _scan_piece(counts, &chars, text, run, j, title, repeat, half, position)
+            _scan_piece(counts, &chars, text, run, j, True, title, repeat, half, position)
         i = j
     return 0
 
@@ -542,25 +496,15 @@ def term_features(
 ):
     """``normalised(term_weights(...), keep)`` without the dict between them."""
     cdef _Counts counts = _term_counts(title, body, repeat, half)
-    cdef Py_ssize_t slot, size = 0
-    cdef double weight, w
-    cdef _Ranked* ranked
-    ranked = <_Ranked*>malloc((counts.size + 1) * sizeof(_Ranked))
-    if ranked is NULL:
-        raise MemoryError()
-    try:
-        for slot in range(counts.size):
-            term = counts.terms[slot]
-            weight = weights._weight(term)
-            if weight != 0.0:
-                w = _tf_weight(counts.items[slot].count, weight)
-                if w > 0:
-                    ranked[size].weight = w
-                    ranked[size].term = <PyObject*>term  # held by counts.terms
-                    size += 1
-        return _ranked_tuple(ranked, size, keep)
-    finally:
-        free(ranked)
+    cdef _Ranking ranking = _Ranking(counts.size)
+    cdef Py_ssize_t slot
+    cdef double weight
+    for slot in range(counts.size):
+        term = counts.terms[slot]  # held by counts.terms
+        weight = weights._weight(term)
+        if weight != 0.0:  # most words are common (weight 0): no logarithm for them
+            ranking.add(_tf_weight(counts.items[slot].count, weight), term)
+    return ranking.normalised(keep)
 
 
 cdef inline bint _is_upper_token(const _Chars* text, Py_ssize_t i, Py_ssize_t j) noexcept:
@@ -698,23 +642,12 @@ def entity_weights(counts, Weights weights):
 
 def entity_features(dict counts, Weights weights, Py_ssize_t keep):
     """``normalised(entity_weights(counts, weights), keep)`` without the dict between them."""
-    cdef Py_ssize_t size = 0
-    cdef double w
+    cdef _Ranking ranking = _Ranking(len(counts))
     cdef str token
-    cdef _Ranked* ranked = <_Ranked*>malloc((len(counts) + 1) * sizeof(_Ranked))
-    if ranked is NULL:
-        raise MemoryError()
-    try:
-        for token, count in counts.items():
-            if len(token) > 1 and not token.isdigit():
-                w = _entity_weight(count, weights._weight(token))
-                if w > 0:
-                    ranked[size].weight = w
-                    ranked[size].term = <PyObject*>token  # held by counts
-                    size += 1
-        return _ranked_tuple(ranked, size, keep)
-    finally:
-        free(ranked)
+    for token, count in counts.items():  # held by counts
+        if len(token) > 1 and not token.isdigit():
+            ranking.add(_entity_weight(count, weights._weight(token)), token)
+    return ranking.normalised(keep)
 
 
 cdef inline bint _before(const _Ranked* x, const _Ranked* y) noexcept:
@@ -729,7 +662,7 @@ cdef inline bint _before(const _Ranked* x, const _Ranked* y) noexcept:
 cdef int _sort_ranked(_Ranked* items, Py_ssize_t n) except -1:
     """Sort by ``_before``: runs of 8 by insertion, then merged bottom-up (the comparison
     inlined, which qsort's callback is not)."""
-    cdef Py_ssize_t start, end, i, j, width, middle, left, right, k
+    cdef Py_ssize_t start, end, i, j, width, middle, left, k
     cdef _Ranked item
     cdef _Ranked* buffer
     cdef _Ranked* source = items
@@ -808,48 +741,61 @@ cdef inline object _interned(object text):
     return result
 
 
-cdef tuple _ranked_tuple(_Ranked* ranked, Py_ssize_t size, Py_ssize_t keep):
-    """The positive weights ``ranked[:size]`` as the twin's ``_normalised`` gives them: ranked,
-    the first ``keep``, L2-normalised, rounded to 6 decimals, the terms interned."""
-    cdef Py_ssize_t k
-    cdef double total = 0.0, norm
-    cdef list out
-    _sort_ranked(ranked, size)
-    if size > keep:
-        size = keep if keep > 0 else 0
-    if _COMPENSATED_SUM:
-        norm = sqrt(_builtin_sum([ranked[k].weight * ranked[k].weight for k in range(size)]))
-    else:
+@cython.final
+cdef class _Ranking:
+    """Terms with positive weights, given as the twin's ``_normalised`` gives them. The terms
+    are borrowed: whoever adds one holds it until ``normalised`` has run."""
+
+    cdef _Ranked* items
+    cdef Py_ssize_t size
+
+    def __cinit__(self, Py_ssize_t capacity):
+        self.size = 0
+        self.items = <_Ranked*>malloc((capacity + 1) * sizeof(_Ranked))
+        if self.items is NULL:
+            raise MemoryError()
+
+    def __dealloc__(self):
+        free(self.items)
+
+    cdef void add(self, double weight, object term) noexcept:
+        """Keep ``term`` when its weight is positive (there is room: one per capacity)."""
+        if weight > 0:
+            self.items[self.size].weight = weight
+            self.items[self.size].term = <PyObject*>term
+            self.size += 1
+
+    cdef tuple normalised(self, Py_ssize_t keep):
+        """Ranked, the first ``keep``, L2-normalised, rounded to 6 decimals, the terms interned."""
+        cdef Py_ssize_t k, size = self.size
+        cdef _Ranked* ranked = self.items
+        cdef double total = 0.0, norm
+        cdef list out
+        _sort_ranked(ranked, size)
+        if size > keep:
+            size = keep if keep > 0 else 0
+        if _COMPENSATED_SUM:
+            norm = sqrt(_builtin_sum([ranked[k].weight * ranked[k].weight for k in range(size)]))
+        else:
+            for k in range(size):
+                total += ranked[k].weight * ranked[k].weight
+            norm = sqrt(total)
+        if norm == 0:
+            return ()
+        out = [None] * size
         for k in range(size):
-            total += ranked[k].weight * ranked[k].weight
-        norm = sqrt(total)
-    if norm == 0:
-        return ()
-    out = [None] * size
-    for k in range(size):
-        out[k] = (_interned(<object>ranked[k].term), _round6(ranked[k].weight / norm))
-    return tuple(out)
+            out[k] = (_interned(<object>ranked[k].term), _round6(ranked[k].weight / norm))
+        return tuple(out)
 
 
 def normalised(dict weights, Py_ssize_t keep):
     """``newsfold.stories.features._normalised_py``: the positive weights ranked by weight
     descending then term, the first ``keep`` kept, L2-normalised, rounded to 6 decimals, the
     terms interned."""
-    cdef Py_ssize_t size = 0
-    cdef double w
-    cdef _Ranked* ranked = <_Ranked*>malloc((len(weights) + 1) * sizeof(_Ranked))
-    if ranked is NULL:
-        raise MemoryError()
-    try:
-        for term, value in weights.items():
-            w = value
-            if w > 0:
-                ranked[size].weight = w
-                ranked[size].term = <PyObject*>term  # held by weights
-                size += 1
-        return _ranked_tuple(ranked, size, keep)
-    finally:
-        free(ranked)
+    cdef _Ranking ranking = _Ranking(len(weights))
+    for term, value in weights.items():  # held by weights
+        ranking.add(value, term)
+    return ranking.normalised(keep)
 
 
 # --- numbers and dates -------------------------------------------------------------------------

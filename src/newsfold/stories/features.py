@@ -251,18 +251,10 @@ def term_weight(word: str, languages: tuple[str, ...], options: StoryOptions) ->
     memo = _weight_memo(languages, options.idf_ceiling, options.idf_floor_zipf, options.idf_power)
     weight = memo.get(word)
     if weight is None:
-        weight = _remember_weight(memo, languages, options, word)
-    return weight
-
-
-def _remember_weight(
-    memo: dict[str, float], languages: tuple[str, ...], options: StoryOptions, word: str
-) -> float:
-    """``term_weight`` of a word not in ``memo`` (its ``_weight_memo``), which remembers it."""
-    rarity = max(0.0, options.idf_ceiling - max(zipf(word, languages), options.idf_floor_zipf))
-    weight = memo[word] = float(rarity**options.idf_power)
-    if len(memo) > _WEIGHT_MEMO_SIZE:
-        memo.clear()  # bounded; a memo of a pure function, so clearing changes no result
+        rarity = max(0.0, options.idf_ceiling - max(zipf(word, languages), options.idf_floor_zipf))
+        weight = memo[word] = float(rarity**options.idf_power)
+        if len(memo) > _WEIGHT_MEMO_SIZE:
+            memo.clear()  # bounded; a memo of a pure function, so clearing changes no result
     return weight
 
 
@@ -534,10 +526,7 @@ def _entity_counts_py(texts: list[str], weights: _WordWeights) -> dict[str, int]
 def _entity_counts_compiled(texts: list[str], weights: _WordWeights) -> dict[str, int]:
     """``_entity_counts_py`` in one compiled pass over each text: sentence bounds, tokens and
     spans found without a string per sentence or per token."""
-    counts: dict[str, int] = {}
-    for text in texts:
-        _count_entities(fold(text).strip(), counts, weights)
-    return counts
+    return _count_entities([fold(text) for text in texts], weights)
 
 
 def _entity_weights_py(counts: dict[str, int], weights: _WordWeights) -> dict[str, float]:
@@ -599,17 +588,19 @@ def _terms_and_entities_compiled(
     name_sources = (
         [folded_lead, folded_body] if capitalised else [folded_title, folded_lead, folded_body]
     )
-    counts: dict[str, int] = {}
-    for folded in name_sources:
-        _count_entities(folded.strip(), counts, weights)
+    counts = _count_entities(name_sources, weights)
     return terms, _kernel.entity_features(counts, weights, options.max_terms)
 
 
-def _count_entities(folded: str, counts: dict[str, int], weights: _WordWeights) -> None:
-    """Count the entity tokens of a folded, stripped text into ``counts`` (the kernel)."""
-    if folded:
-        bounds = _sentence_bounds(folded, _ABBREVIATIONS)
-        _kernel.entity_counts(folded, bounds, counts, weights, _CONNECTORS, _COMMON_NAME_ZIPF)
+def _count_entities(folded_texts: list[str], weights: _WordWeights) -> dict[str, int]:
+    """How often each entity token occurs in already folded texts (the kernel)."""
+    counts: dict[str, int] = {}
+    for text in folded_texts:
+        folded = text.strip()
+        if folded:
+            bounds = _sentence_bounds(folded, _ABBREVIATIONS)
+            _kernel.entity_counts(folded, bounds, counts, weights, _CONNECTORS, _COMMON_NAME_ZIPF)
+    return counts
 
 
 _zipf_of_tables = _zipf_py
@@ -625,6 +616,7 @@ try:
         _kernel.zipf_of_tables,
         _kernel.numbers_and_dates,
         _kernel.term_features,
+        _kernel.entity_counts,
         _kernel.entity_features,
         _kernel.Weights,
     )
