@@ -121,12 +121,83 @@ def words(text: str) -> list[str]:
 # Abbreviations after which a period does not end a sentence (lower-cased, without the dot).
 # Kept short and language-neutral in spirit: titles, months, initials are handled by the rules.
 _ABBREVIATIONS = frozenset(
-    ["mr", "mrs", "ms", "dr", "prof", "sr", "jr", "st", "mt", "gen", "col", "lt", "sgt", "capt", "cmdr", "adm", "gov", "sen", "rep", "pres", "rev", "hon", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "no", "nos", "vol", "fig", "inc", "ltd", "corp", "co", "bros", "vs", "etc", "approx", "dept", "univ", "est", "u.s", "u.k", "u.n", "e.g", "i.e", "a.m", "p.m", "hr", "hrn", "fr", "frau", "nr", "bzw", "usw", "ca", "mme", "mlle", "m", "sra", "sr"]
+    [
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "prof",
+        "sr",
+        "jr",
+        "st",
+        "mt",
+        "gen",
+        "col",
+        "lt",
+        "sgt",
+        "capt",
+        "cmdr",
+        "adm",
+        "gov",
+        "sen",
+        "rep",
+        "pres",
+        "rev",
+        "hon",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "no",
+        "nos",
+        "vol",
+        "fig",
+        "inc",
+        "ltd",
+        "corp",
+        "co",
+        "bros",
+        "vs",
+        "etc",
+        "approx",
+        "dept",
+        "univ",
+        "est",
+        "u.s",
+        "u.k",
+        "u.n",
+        "e.g",
+        "i.e",
+        "a.m",
+        "p.m",
+        "hr",
+        "hrn",
+        "fr",
+        "frau",
+        "nr",
+        "bzw",
+        "usw",
+        "ca",
+        "mme",
+        "mlle",
+        "m",
+        "sra",
+    ]
 )
 
 # Sentence end: terminal punctuation (Latin, CJK, Devanagari, Arabic), optional closing quotes or
 # brackets, then whitespace or the end. CJK full stops end a sentence without a following space.
-_END = re.compile(r"""([.!?\u2026]+["'\u201d\u2019)\]]*)(\s+)|([\u3002\uff01\uff1f\u0964\u061f]["'\u201d\u2019\u300d\u300f)]*)""")
+_END = re.compile(
+    r"""([.!?\u2026]+["'\u201d\u2019)\]]*)(\s+)|([\u3002\uff01\uff1f\u0964\u061f]["'\u201d\u2019\u300d\u300f)]*)"""
+)
 
 
 def sentences(text: str) -> list[str]:
