@@ -23,13 +23,16 @@ import orjson
 
 from ..errors import NotFoundError, StoreError
 from ..models import Article, CopyPair, Page, Story
-from ..stories.link import IndexEntry, IndexLookup
+from ..stories.link import IndexEntry, IndexLookup, TermIndex
 
 # 3: story index keys hold d: keys for dated articles; assignments no longer keep the component
 # an article was refined in.
 # 4: the stories inverted index is story_terms (term, slot, id): one posting per key term, the
 # time window read at look-up (story_keys held up to four keys per term: two slots, d:, t:).
-SCHEMA_VERSION = 4
+# 5: new postings go to story_terms_fresh first and are merged into story_terms in bulk
+# (Store._merge_fresh_terms); a version 4 store is migrated in place (the table is added).
+SCHEMA_VERSION = 5
+_MIGRATES_FROM = {4}
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -57,6 +60,11 @@ CREATE TABLE IF NOT EXISTS story_features (id TEXT PRIMARY KEY, data TEXT NOT NU
 -- (stories.link.index_keys; -1 when undated), so a look-up reads the slots it needs in order
 CREATE TABLE IF NOT EXISTS story_terms (term TEXT NOT NULL, slot INTEGER NOT NULL,
     id TEXT NOT NULL, PRIMARY KEY (term, slot, id)) WITHOUT ROWID;
+-- the postings of the articles added since the last merge, one row per article (its key terms
+-- as a JSON list), in arrival order; look-ups read them from memory (Store._fresh), and they
+-- are merged into story_terms in key order once there are enough of them
+CREATE TABLE IF NOT EXISTS story_terms_fresh (seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL, slot INTEGER NOT NULL, terms TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS story_links (a TEXT NOT NULL, b TEXT NOT NULL,
     PRIMARY KEY (a, b)) WITHOUT ROWID;
 -- derived: each article's copy group and story
@@ -83,10 +91,25 @@ CREATE INDEX IF NOT EXISTS aliases_survivor ON aliases (survivor);
 """
 
 
-# zlib level of stored raw pages: level 1 takes 35 us a page where the default level 6 takes 48
-# (median of 7 passes over 2,000 stored pages of 2.2 KB), for 5% more bytes (51% of the raw size
-# against 48%); every arriving page pays it, and raw pages are read back only to re-process them.
+# Raw pages are stored deflated (zlib format, so any zlib reads them back), by ISA-L when its
+# wheels are installed: every arriving page pays it, and raw pages are read back only to
+# re-process them. Over 3,000 stored pages of 2.2 KB (best of 5 passes): ISA-L level 1 takes
+# 12 us a page for 49.5% of the raw size; zlib level 1 35 us for 50.6%, level 6 49 us for 48%.
+try:
+    from isal.isal_zlib import compress as _deflate
+except ImportError:  # a platform without ISA-L wheels: the standard library, same format
+    from zlib import compress as _deflate
 _RAW_LEVEL = 1
+
+# When the fresh postings are merged into story_terms (Store._merge_fresh_terms): once they
+# number an eighth of the merged ones, within these bounds. Written one at a time, an
+# article's ~12 postings land on ~5 random pages of the story_terms B-tree, and each page is
+# written again by every batch (WAL frames, then the checkpoint): 6.3 of the 9.4 pages written
+# per article at 100k stored. Merged in key order, each page is written once per merge for all
+# the postings landing on it. The fraction bounds the merge work per article as the store
+# grows (a merge rewrites most of the tree's pages); the floor keeps small stores from merging
+# every few batches, the ceiling bounds the memory of the fresh postings (~100 bytes each).
+_FRESH_MIN, _FRESH_MAX, _FRESH_SHARE = 50_000, 400_000, 8
 
 
 def _signed(keys: Iterable[int]) -> list[int]:
@@ -125,12 +148,29 @@ class Store:
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{self.path} is not a usable newsfold store: {exc}") from exc
         self._in_batch = False
+        # The fresh postings (story_terms_fresh) in memory, as of ``_fresh_seen`` (the highest
+        # seq read) and ``_fresh_merges`` (the merge count they follow; None: not loaded).
+        # Postings this connection writes are added as they are written; ``_fresh_journal``
+        # holds those of open savepoints (``_fresh_marks``: its length at each), to be taken
+        # out again if one rolls back.
+        self._fresh = TermIndex()
+        self._fresh_postings = 0
+        self._fresh_seen = 0
+        self._fresh_merges: str | None = None
+        self._data_version: int | None = None
+        self._fresh_journal: list[tuple[str, IndexEntry]] = []
+        self._fresh_marks: list[int] = []
 
     def _check_version(self) -> None:
         row = self._db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
         if row is None:
             self._db.execute(
                 "INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
+            )
+        elif int(row[0]) in _MIGRATES_FROM:
+            # the schema script above added what the newer version has (an empty table)
+            self._db.execute(
+                "UPDATE meta SET value=? WHERE key='schema_version'", (str(SCHEMA_VERSION),)
             )
         elif int(row[0]) != SCHEMA_VERSION:
             raise StoreError(
@@ -157,26 +197,38 @@ class Store:
         self._in_batch = True
         try:
             yield
+            if self._fresh_postings >= _FRESH_MIN and self._fresh_postings >= self._fresh_limit():
+                self._merge_fresh_terms()
         except BaseException:
             self._db.execute("ROLLBACK")
+            self._fresh_merges = None  # what memory holds may not be stored: read it again
             raise
         else:
             self._db.execute("COMMIT")
         finally:
             self._in_batch = False
+            self._fresh_journal.clear()
 
     @contextmanager
     def savepoint(self) -> Iterator[None]:
         """Inside a batch: undo only this block's writes if it raises (one page's)."""
         self._db.execute("SAVEPOINT page")
+        self._fresh_marks.append(len(self._fresh_journal))
         try:
             yield
         except BaseException:
             self._db.execute("ROLLBACK TO page")
             self._db.execute("RELEASE page")
+            mark = self._fresh_marks[-1]
+            for article_id, entry in reversed(self._fresh_journal[mark:]):
+                self._fresh.discard_last(article_id, entry)
+                self._fresh_postings -= len(entry.terms)
+            del self._fresh_journal[mark:]
             raise
         else:
             self._db.execute("RELEASE page")
+        finally:
+            self._fresh_marks.pop()
 
     # -- settings that must not change under a store -------------------------------------------
 
@@ -208,7 +260,7 @@ class Store:
                 page.id,
                 content_hash,
                 kind,
-                zlib.compress(raw.encode("utf-8"), _RAW_LEVEL),
+                _deflate(raw.encode("utf-8"), _RAW_LEVEL),
                 page.url,
                 page.site,
                 page.fetched_at,
@@ -300,20 +352,28 @@ class Store:
     # -- stories: features, inverted index, links ----------------------------------------------
 
     def put_story_features(self, article_id: str, data: dict[str, Any], entry: IndexEntry) -> None:
+        """An article's story features, and its postings in the inverted index (``entry``)."""
         self._db.execute(
             "INSERT OR REPLACE INTO story_features VALUES (?, ?)",
             (article_id, orjson.dumps(data).decode("utf-8")),
         )
-        self._db.executemany(
-            "INSERT OR IGNORE INTO story_terms VALUES (?, ?, ?)",
-            [(term, entry.slot, article_id) for term in entry.terms],
+        self._sync_fresh()
+        cursor = self._db.execute(
+            "INSERT INTO story_terms_fresh (id, slot, terms) VALUES (?, ?, ?)",
+            (article_id, entry.slot, orjson.dumps(entry.terms).decode("utf-8")),
         )
+        self._fresh.add(article_id, entry)
+        self._fresh_postings += len(entry.terms)
+        self._fresh_seen = cursor.lastrowid or self._fresh_seen
+        if self._fresh_marks:
+            self._fresh_journal.append((article_id, entry))
 
     def story_candidates(self, lookup: IndexLookup) -> set[str]:
         """Ids stored under what ``lookup`` asks for (the in-memory twin is
         ``stories.TermIndex``): every posting of its anytime terms; the postings of its windowed
         terms in its slots (undated, and three around its own), one seek of the (term, slot)
-        index each."""
+        index each; and the same among the fresh postings, in memory."""
+        self._sync_fresh()
         select = "SELECT id FROM story_terms WHERE term IN ({})"
         found = {r[0] for r in self._select_in(select, lookup.anytime)}
         slots = lookup.slots()
@@ -321,7 +381,65 @@ class Store:
         for chunk in _chunks(lookup.windowed):
             rows = self._db.execute(windowed.format(_marks(chunk)), (*chunk, *slots))
             found.update(r[0] for r in rows)
-        return found
+        return found | self._fresh.candidates(lookup)
+
+    def _sync_fresh(self) -> None:
+        """Bring the fresh postings in memory up to date with the table: read them all the
+        first time (or after another connection merged them, or after a rollback), else only
+        the rows other connections added since (none while this one holds a batch)."""
+        version = int(self._db.execute("PRAGMA data_version").fetchone()[0])
+        if self._fresh_merges is not None and version == self._data_version:
+            return  # no other connection committed since: memory is up to date
+        merges = self.get_meta("story_terms_merges") or "0"
+        if merges != self._fresh_merges:
+            self._fresh, self._fresh_postings, self._fresh_seen = TermIndex(), 0, 0
+            self._fresh_merges = merges
+        rows = self._db.execute(
+            "SELECT seq, id, slot, terms FROM story_terms_fresh WHERE seq > ? ORDER BY seq",
+            (self._fresh_seen,),
+        )
+        for seq, article_id, slot, terms in rows:
+            entry = IndexEntry(tuple(orjson.loads(terms)), slot)
+            self._fresh.add(article_id, entry)
+            self._fresh_postings += len(entry.terms)
+            self._fresh_seen = seq
+        self._data_version = version
+
+    def fresh_postings(self) -> tuple[int, int]:
+        """How many postings are fresh (not yet merged into story_terms), and at how many they
+        will be merged (at the end of a batch)."""
+        self._sync_fresh()
+        return self._fresh_postings, self._fresh_limit()
+
+    def _fresh_limit(self) -> int:
+        """How many fresh postings are merged into story_terms (see ``_FRESH_SHARE``)."""
+        merged = self.get_meta("story_terms_merged")
+        if merged is None:  # counted once (a store made before fresh postings)
+            merged = str(self._db.execute("SELECT COUNT(*) FROM story_terms").fetchone()[0])
+            self.set_meta("story_terms_merged", merged)
+        return min(_FRESH_MAX, max(_FRESH_MIN, int(merged) // _FRESH_SHARE))
+
+    def _merge_fresh_terms(self) -> None:
+        """Move the fresh postings into story_terms, in key order (inside the caller's
+        transaction: the postings are in one table or the other, never both or neither)."""
+        self._sync_fresh()
+        rows = self._db.execute("SELECT id, slot, terms FROM story_terms_fresh").fetchall()
+        postings = sorted(
+            {
+                (term, slot, article_id)
+                for article_id, slot, terms in rows
+                for term in orjson.loads(terms)
+            }
+        )
+        before = self._db.total_changes
+        self._db.executemany("INSERT OR IGNORE INTO story_terms VALUES (?, ?, ?)", postings)
+        added = self._db.total_changes - before
+        self._db.execute("DELETE FROM story_terms_fresh")
+        merged = int(self.get_meta("story_terms_merged") or 0) + added
+        merges = str(int(self._fresh_merges or 0) + 1)
+        self.set_meta("story_terms_merged", str(merged))
+        self.set_meta("story_terms_merges", merges)
+        self._fresh, self._fresh_postings, self._fresh_merges = TermIndex(), 0, merges
 
     def story_features(self, ids: Collection[str]) -> dict[str, dict[str, Any]]:
         # orjson: read for every candidate not in an Index's cache (3x json's speed); story

@@ -101,6 +101,19 @@ class TermIndex:
         for term in entry.terms:
             self._postings.setdefault(term, {}).setdefault(entry.slot, []).append(article_id)
 
+    def discard_last(self, article_id: str, entry: IndexEntry) -> None:
+        """Undo the latest ``add(article_id, entry)`` (adds are undone in reverse order)."""
+        for term in entry.terms:
+            by_slot = self._postings.get(term, {})
+            ids = by_slot.get(entry.slot, [])
+            if not ids or ids[-1] != article_id:
+                raise ValueError(f"{article_id!r} is not the latest posting of {term!r}")
+            ids.pop()
+            if not ids:
+                del by_slot[entry.slot]
+                if not by_slot:
+                    del self._postings[term]
+
     def candidates(self, lookup: IndexLookup) -> set[str]:
         """Ids stored under what ``lookup`` asks for (see ``index_keys``)."""
         found: set[str] = set()
