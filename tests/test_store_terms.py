@@ -6,7 +6,6 @@ holding what should be stored."""
 
 from __future__ import annotations
 
-import json
 import random
 import sqlite3
 import zlib
@@ -78,7 +77,7 @@ def test_merges_move_postings_and_keep_candidates(tmp_path: Path, small_merges: 
     assert int(store.get_meta("story_terms_merges") or 0) >= 4
     merged = table_rows(path, "story_terms")
     assert merged == int(store.get_meta("story_terms_merged") or -1)
-    assert table_rows(path, "story_terms_fresh") <= 4  # only those since the last merge
+    assert table_rows(path, "story_terms_fresh") < 40  # only those since the last merge
     assert same_candidates(store, memory, features) > len(features)
     store.close()
     # a new connection reads the fresh postings back from their table
@@ -99,8 +98,7 @@ def test_no_posting_is_lost_or_doubled_by_merges(tmp_path: Path, small_merges: N
     want = {(t, e.slot, i) for i, e in entries.items() for t in e.terms}
     with sqlite3.connect(path) as db:
         merged = set(db.execute("SELECT term, slot, id FROM story_terms"))
-        rows = db.execute("SELECT id, slot, terms FROM story_terms_fresh").fetchall()
-    fresh = {(t, slot, i) for i, slot, terms in rows for t in json.loads(terms)}
+        fresh = set(db.execute("SELECT term, slot, id FROM story_terms_fresh"))
     assert merged  # the batch was big enough to merge
     assert not fresh  # merged at the end of the batch
     assert merged == want

@@ -60,11 +60,11 @@ CREATE TABLE IF NOT EXISTS story_features (id TEXT PRIMARY KEY, data TEXT NOT NU
 -- (stories.link.index_keys; -1 when undated), so a look-up reads the slots it needs in order
 CREATE TABLE IF NOT EXISTS story_terms (term TEXT NOT NULL, slot INTEGER NOT NULL,
     id TEXT NOT NULL, PRIMARY KEY (term, slot, id)) WITHOUT ROWID;
--- the postings of the articles added since the last merge, one row per article (its key terms
--- as a JSON list), in arrival order; look-ups read them from memory (Store._fresh), and they
--- are merged into story_terms in key order once there are enough of them
+-- the postings of the articles added since the last merge, in arrival order (appended: a batch
+-- writes a few pages); look-ups read them from memory (Store._fresh), and they are merged into
+-- story_terms in key order once there are enough of them
 CREATE TABLE IF NOT EXISTS story_terms_fresh (seq INTEGER PRIMARY KEY AUTOINCREMENT,
-    id TEXT NOT NULL, slot INTEGER NOT NULL, terms TEXT NOT NULL);
+    term TEXT NOT NULL, slot INTEGER NOT NULL, id TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS story_links (a TEXT NOT NULL, b TEXT NOT NULL,
     PRIMARY KEY (a, b)) WITHOUT ROWID;
 -- derived: each article's copy group and story
@@ -357,10 +357,13 @@ class Store:
             "INSERT OR REPLACE INTO story_features VALUES (?, ?)",
             (article_id, orjson.dumps(data).decode("utf-8")),
         )
+        if not entry.terms:
+            return
         self._sync_fresh()
         cursor = self._db.execute(
-            "INSERT INTO story_terms_fresh (id, slot, terms) VALUES (?, ?, ?)",
-            (article_id, entry.slot, orjson.dumps(entry.terms).decode("utf-8")),
+            "INSERT INTO story_terms_fresh (term, slot, id) VALUES "
+            + ",".join(["(?, ?, ?)"] * len(entry.terms)),
+            [value for term in entry.terms for value in (term, entry.slot, article_id)],
         )
         self._fresh.add(article_id, entry)
         self._fresh_postings += len(entry.terms)
@@ -395,13 +398,12 @@ class Store:
             self._fresh, self._fresh_postings, self._fresh_seen = TermIndex(), 0, 0
             self._fresh_merges = merges
         rows = self._db.execute(
-            "SELECT seq, id, slot, terms FROM story_terms_fresh WHERE seq > ? ORDER BY seq",
+            "SELECT seq, term, slot, id FROM story_terms_fresh WHERE seq > ? ORDER BY seq",
             (self._fresh_seen,),
         )
-        for seq, article_id, slot, terms in rows:
-            entry = IndexEntry(tuple(orjson.loads(terms)), slot)
-            self._fresh.add(article_id, entry)
-            self._fresh_postings += len(entry.terms)
+        for seq, term, slot, article_id in rows:
+            self._fresh.add(article_id, IndexEntry((term,), slot))
+            self._fresh_postings += 1
             self._fresh_seen = seq
         self._data_version = version
 
@@ -423,16 +425,11 @@ class Store:
         """Move the fresh postings into story_terms, in key order (inside the caller's
         transaction: the postings are in one table or the other, never both or neither)."""
         self._sync_fresh()
-        rows = self._db.execute("SELECT id, slot, terms FROM story_terms_fresh").fetchall()
-        postings = sorted(
-            {
-                (term, slot, article_id)
-                for article_id, slot, terms in rows
-                for term in orjson.loads(terms)
-            }
-        )
         before = self._db.total_changes
-        self._db.executemany("INSERT OR IGNORE INTO story_terms VALUES (?, ?, ?)", postings)
+        self._db.execute(
+            "INSERT OR IGNORE INTO story_terms SELECT term, slot, id FROM story_terms_fresh"
+            " ORDER BY term, slot, id"
+        )
         added = self._db.total_changes - before
         self._db.execute("DELETE FROM story_terms_fresh")
         merged = int(self.get_meta("story_terms_merged") or 0) + added
