@@ -116,15 +116,20 @@ class Index:
 
     def _stored_features(self, ids: Collection[str]) -> dict[str, StoryFeatures]:
         cache = self._features
-        found = {i: cache[i] for i in ids if i in cache}
-        missing = [i for i in ids if i not in found]
-        for key, value in self.store.story_features(missing).items():
-            found[key] = StoryFeatures.from_dict(value)
-        for key in sorted(found):
-            cache[key] = found[key]
-            cache.move_to_end(key)
-        while len(cache) > FEATURE_CACHE_SIZE:
-            cache.popitem(last=False)
+        found: dict[str, StoryFeatures] = {}
+        missing = []
+        for key in ids:
+            features = cache.get(key)
+            if features is None:
+                missing.append(key)
+            else:
+                found[key] = features
+                cache.move_to_end(key)
+        if missing:
+            for key, value in self.store.story_features(missing).items():
+                found[key] = cache[key] = StoryFeatures.from_dict(value)
+            while len(cache) > FEATURE_CACHE_SIZE:
+                cache.popitem(last=False)
         return found
 
     def _check_compatible(self) -> None:

@@ -157,6 +157,7 @@ class Store:
         self._fresh_postings = 0
         self._fresh_seen = 0
         self._fresh_merges: str | None = None
+        self._fresh_current = False  # up to date for the whole batch being written
         self._data_version: int | None = None
         self._fresh_journal: list[tuple[str, IndexEntry]] = []
         self._fresh_marks: list[int] = []
@@ -196,6 +197,10 @@ class Store:
         self._db.execute("BEGIN IMMEDIATE")
         self._in_batch = True
         try:
+            # No other connection writes while this one holds the batch: the fresh postings in
+            # memory are brought up to date once, here, not before every look-up.
+            self._sync_fresh()
+            self._fresh_current = True
             yield
             if self._fresh_postings >= _FRESH_MIN and self._fresh_postings >= self._fresh_limit():
                 self._merge_fresh_terms()
@@ -206,7 +211,7 @@ class Store:
         else:
             self._db.execute("COMMIT")
         finally:
-            self._in_batch = False
+            self._in_batch = self._fresh_current = False
             self._fresh_journal.clear()
 
     @contextmanager
@@ -390,6 +395,8 @@ class Store:
         """Bring the fresh postings in memory up to date with the table: read them all the
         first time (or after another connection merged them, or after a rollback), else only
         the rows other connections added since (none while this one holds a batch)."""
+        if self._fresh_current:
+            return
         version = int(self._db.execute("PRAGMA data_version").fetchone()[0])
         if self._fresh_merges is not None and version == self._data_version:
             return  # no other connection committed since: memory is up to date
