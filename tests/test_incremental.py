@@ -243,3 +243,21 @@ def test_group_counts_kept_by_rebuilds_equal_a_full_count(tmp_path: Path) -> Non
             ).fetchone()[0]
             assert store.count_groups(column) == full
     assert index.store.count_groups("copy_group") > 0 and index.store.count_groups("story") > 0
+
+
+def test_a_small_features_cache_stays_bounded_and_changes_nothing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The decoded features an Index keeps are bounded (least recently used go first), and a
+    cache too small to hold a batch gives the same groups and stories."""
+    import newsfold.index as index_module
+
+    pages = _pages()
+    want = Index(Store(":memory:"), Settings(batch_size=3))
+    want.add(pages)
+    monkeypatch.setattr(index_module, "FEATURE_CACHE_SIZE", 2)
+    small = Index(Store(":memory:"), Settings(batch_size=3))
+    small.add(pages)
+    assert len(small._features) == 2
+    assert len(pages) > 2 and len(want._features) > 2
+    assert _membership(small) == _membership(want)

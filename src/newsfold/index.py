@@ -56,8 +56,14 @@ ProgressHook = Callable[[int], None]
 # The fields of an ``articles.jsonl`` record that the clean stage fills (null without it).
 CLEANED_FIELDS = ("title", "standfirst", "body", "dateline", "credit", "byline", "published", "lang")
 
-# How many decoded story features an Index keeps in memory (see Index._features).
-FEATURE_CACHE_SIZE = 50_000
+# How many decoded story features an Index keeps in memory (see Index._features). An entry
+# weighs ~19.5 KB with its link view (tracemalloc over 2,000 stored features of ~113 terms:
+# 15.1 KB decoded, 4.4 KB view), so ~195 MB when full; a miss costs ~90 us (66 decoding, 24 the
+# view). The features asked for are mostly of recent articles (candidates and the members of
+# the stories they touch): on the stories store bench (4,000 arrivals at 100k stored) all 87,108
+# requests were for the 1,200 articles before; a candidate found through a rare name can be
+# older. At 50,000 entries a long run grew to ~1 GB.
+FEATURE_CACHE_SIZE = 10_000
 
 
 def content_hash(page: Page) -> str:
@@ -111,7 +117,7 @@ class Index:
         self._copies = CopyIndex(store, self.settings.copies)
         # Decoded story features of stored articles, most recently used last. Stored features
         # never change, so the cache cannot change a result; it saves the JSON decoding that
-        # dominated linking (7.8 s of 23.6 s on 1,300 pages). Bounded: ~2 KB per entry.
+        # dominated linking (7.8 s of 23.6 s on 1,300 pages). Bounded by FEATURE_CACHE_SIZE.
         self._features: OrderedDict[str, StoryFeatures] = OrderedDict()
 
     def _stored_features(self, ids: Collection[str]) -> dict[str, StoryFeatures]:
@@ -128,8 +134,7 @@ class Index:
         if missing:
             for key, value in self.store.story_features(missing).items():
                 found[key] = cache[key] = StoryFeatures.from_dict(value)
-            while len(cache) > FEATURE_CACHE_SIZE:
-                cache.popitem(last=False)
+            _bound(cache)
         return found
 
     def _check_compatible(self) -> None:
@@ -320,6 +325,7 @@ class Index:
         report.story_links_new += len(links)
         self.store.put_story_features(article.id, features.to_dict(), entry)
         self._features[article.id] = features
+        _bound(self._features)
 
     # -- derived state ----------------------------------------------------------------------------
 
@@ -494,6 +500,12 @@ class _StoredIds:
             and group_id not in self._rebuilt
             and self._store.has_group_id(self._column, group_id)
         )
+
+
+def _bound(cache: OrderedDict[str, StoryFeatures]) -> None:
+    """Forget the least recently used features past ``FEATURE_CACHE_SIZE``."""
+    while len(cache) > FEATURE_CACHE_SIZE:
+        cache.popitem(last=False)
 
 
 def _components(nodes: Sequence[str], edges: Iterable[tuple[str, str]]) -> list[tuple[str, ...]]:
