@@ -336,3 +336,37 @@ def test_the_collector_is_paused_for_a_run_and_restored() -> None:
             gc.enable()
         assert [(p.a, p.b, p.exact) for p in result.pairs] == [("a", "b", True)]
     assert seen == [False, False]
+
+
+def _page_paragraphs_reference(text: str) -> list[str]:
+    """page_paragraphs as first written: every block split into words and joined again."""
+    blocks = [b.strip() for b in text.replace("\r\n", "\n").split("\n\n")]
+    blocks = [b for b in blocks if b]
+    if len(blocks) <= 1:
+        blocks = [line.strip() for line in text.splitlines() if line.strip()]
+    return [" ".join(b.split()) for b in blocks]
+
+
+_SPACES = [chr(c) for c in range(0x110000) if chr(c).isspace()]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.sampled_from(["word", "Ünïcode", "a.b", "\n\n", "\n", " ", "  ", *_SPACES]),
+            st.text(max_size=6),
+        ),
+        max_size=40,
+    )
+)
+def test_page_paragraphs_single_spaces_as_splitting_does(parts: list[str]) -> None:
+    text = "".join(parts)
+    assert page_paragraphs(text) == _page_paragraphs_reference(text)
+
+
+def test_page_paragraphs_treats_every_space_character_as_splitting_does() -> None:
+    assert len(_SPACES) > 20  # ASCII controls, NEL, NBSP, the Zs/Zl/Zp separators
+    for space in _SPACES:
+        for text in (f"a{space}b", f"a {space}b", f"one\n\nt{space}wo{space}", f"x{space}{space}y"):
+            assert page_paragraphs(text) == _page_paragraphs_reference(text), repr(space)
