@@ -263,3 +263,26 @@ def test_undated_and_windowed_lookups_match_after_merge(tmp_path: Path, small_me
             lookup = index_keys(f, options)[1]
             assert store.story_candidates(lookup) == memory.candidates(lookup)
         store.close()
+
+
+def test_pending_marks_follow_savepoints_and_batches(tmp_path: Path) -> None:
+    """Pending marks made inside a batch are written at its end: those of a page rolled back
+    are not, and a batch rolled back writes none."""
+    store = Store(tmp_path / "news.db")
+    with store.batch():
+        store.add_pending(["a", "b"])
+        with pytest.raises(RuntimeError), store.savepoint():
+            store.add_pending(["c", "a"])
+            raise RuntimeError("the page failed")
+        with store.savepoint():
+            store.add_pending(["d", "b"])
+        assert store.pending() == {"a", "b", "d"}  # read inside the batch: written first
+        store.add_pending(["e"])
+    assert store.pending() == {"a", "b", "d", "e"}
+    with pytest.raises(RuntimeError), store.batch():
+        store.add_pending(["f"])
+        raise RuntimeError("the batch failed")
+    assert store.pending() == {"a", "b", "d", "e"}
+    store.add_pending(["g"])  # outside a batch: written at once
+    assert Store(tmp_path / "news.db").pending() == {"a", "b", "d", "e", "g"}
+    store.close()

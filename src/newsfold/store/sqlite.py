@@ -161,6 +161,8 @@ class Store:
         self._data_version: int | None = None
         self._fresh_journal: list[tuple[str, IndexEntry]] = []
         self._fresh_marks: list[int] = []
+        # Articles marked pending in the batch being written (see ``add_pending``).
+        self._pending: list[str] = []
 
     def _check_version(self) -> None:
         row = self._db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
@@ -202,6 +204,7 @@ class Store:
             self._sync_fresh()
             self._fresh_current = True
             yield
+            self._flush_pending()
             if self._fresh_postings >= _FRESH_MIN and self._fresh_postings >= self._fresh_limit():
                 self._merge_fresh_terms()
         except BaseException:
@@ -213,12 +216,14 @@ class Store:
         finally:
             self._in_batch = self._fresh_current = False
             self._fresh_journal.clear()
+            self._pending.clear()
 
     @contextmanager
     def savepoint(self) -> Iterator[None]:
         """Inside a batch: undo only this block's writes if it raises (one page's)."""
         self._db.execute("SAVEPOINT page")
         self._fresh_marks.append(len(self._fresh_journal))
+        pending_mark = len(self._pending)
         try:
             yield
         except BaseException:
@@ -229,6 +234,7 @@ class Store:
                 self._fresh.discard_last(article_id, entry)
                 self._fresh_postings -= len(entry.terms)
             del self._fresh_journal[mark:]
+            del self._pending[pending_mark:]
             raise
         else:
             self._db.execute("RELEASE page")
@@ -489,9 +495,21 @@ class Store:
     # -- derived: assignments and stories -------------------------------------------------------
 
     def add_pending(self, ids: Iterable[str]) -> None:
-        self._db.executemany("INSERT OR IGNORE INTO pending VALUES (?)", [(i,) for i in ids])
+        """Mark articles whose groups and stories must be recomputed. Inside a batch they are
+        written once, at its end (one statement instead of two per page), in its transaction."""
+        if self._in_batch:
+            self._pending += ids
+        else:
+            self._db.executemany("INSERT OR IGNORE INTO pending VALUES (?)", [(i,) for i in ids])
+
+    def _flush_pending(self) -> None:
+        if self._pending:
+            rows = [(i,) for i in dict.fromkeys(self._pending)]
+            self._db.executemany("INSERT OR IGNORE INTO pending VALUES (?)", rows)
+            self._pending.clear()
 
     def pending(self) -> set[str]:
+        self._flush_pending()
         return {r[0] for r in self._db.execute("SELECT article FROM pending")}
 
     def clear_pending(self) -> None:
