@@ -286,3 +286,19 @@ def test_pending_marks_follow_savepoints_and_batches(tmp_path: Path) -> None:
     store.add_pending(["g"])  # outside a batch: written at once
     assert Store(tmp_path / "news.db").pending() == {"a", "b", "d", "e", "g"}
     store.close()
+
+
+def test_story_links_written_in_a_batch_are_read_back_inside_and_after_it(
+    tmp_path: Path,
+) -> None:
+    store = Store(tmp_path / "news.db")
+    with store.batch():
+        store.put_story_links("b", ["a", "c"])
+        with pytest.raises(RuntimeError), store.savepoint():
+            store.put_story_links("d", ["a"])
+            raise RuntimeError("the page failed")
+        store.put_story_links("c", ["b"])  # the same pair again: stored once
+        assert store.story_links_touching(["a", "d"]) == [("a", "b")]
+        assert store.count("story_links") == 2
+    assert store.story_links_touching(["b"]) == [("a", "b"), ("b", "c")]
+    store.close()

@@ -161,8 +161,9 @@ class Store:
         self._data_version: int | None = None
         self._fresh_journal: list[tuple[str, IndexEntry]] = []
         self._fresh_marks: list[int] = []
-        # Articles marked pending in the batch being written (see ``add_pending``).
-        self._pending: list[str] = []
+        # Rows of the batch being written that nothing reads before its end (pending marks,
+        # story links), written then in one statement each, in key order (see ``_defer``).
+        self._deferred: dict[str, list[tuple[str, ...]]] = {_PENDING: [], _LINKS: []}
 
     def _check_version(self) -> None:
         row = self._db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
@@ -204,7 +205,7 @@ class Store:
             self._sync_fresh()
             self._fresh_current = True
             yield
-            self._flush_pending()
+            self._flush_deferred()
             if self._fresh_postings >= _FRESH_MIN and self._fresh_postings >= self._fresh_limit():
                 self._merge_fresh_terms()
         except BaseException:
@@ -216,14 +217,15 @@ class Store:
         finally:
             self._in_batch = self._fresh_current = False
             self._fresh_journal.clear()
-            self._pending.clear()
+            for rows in self._deferred.values():
+                rows.clear()
 
     @contextmanager
     def savepoint(self) -> Iterator[None]:
         """Inside a batch: undo only this block's writes if it raises (one page's)."""
         self._db.execute("SAVEPOINT page")
         self._fresh_marks.append(len(self._fresh_journal))
-        pending_mark = len(self._pending)
+        deferred_marks = {sql: len(rows) for sql, rows in self._deferred.items()}
         try:
             yield
         except BaseException:
@@ -234,7 +236,8 @@ class Store:
                 self._fresh.discard_last(article_id, entry)
                 self._fresh_postings -= len(entry.terms)
             del self._fresh_journal[mark:]
-            del self._pending[pending_mark:]
+            for sql, rows in self._deferred.items():
+                del rows[deferred_marks[sql] :]
             raise
         else:
             self._db.execute("RELEASE page")
@@ -321,6 +324,7 @@ class Store:
             "signatures",
         }:
             raise ValueError(table)
+        self._flush_deferred()
         return int(self._db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])
 
     # -- copies: signatures and LSH buckets (the CopyStorage protocol) --------------------------
@@ -459,10 +463,7 @@ class Store:
 
     def put_story_links(self, article_id: str, others: Iterable[str]) -> None:
         """Story links between ``article_id`` and each of ``others`` (stored once per pair)."""
-        self._db.executemany(
-            "INSERT OR IGNORE INTO story_links VALUES (?, ?)",
-            [tuple(sorted((article_id, other))) for other in others],
-        )
+        self._defer(_LINKS, [tuple(sorted((article_id, other))) for other in others])
 
     # -- site line counts (same-site chrome) ---------------------------------------------------
 
@@ -495,21 +496,27 @@ class Store:
     # -- derived: assignments and stories -------------------------------------------------------
 
     def add_pending(self, ids: Iterable[str]) -> None:
-        """Mark articles whose groups and stories must be recomputed. Inside a batch they are
-        written once, at its end (one statement instead of two per page), in its transaction."""
-        if self._in_batch:
-            self._pending += ids
-        else:
-            self._db.executemany("INSERT OR IGNORE INTO pending VALUES (?)", [(i,) for i in ids])
+        """Mark articles whose groups and stories must be recomputed."""
+        self._defer(_PENDING, [(i,) for i in ids])
 
-    def _flush_pending(self) -> None:
-        if self._pending:
-            rows = [(i,) for i in dict.fromkeys(self._pending)]
-            self._db.executemany("INSERT OR IGNORE INTO pending VALUES (?)", rows)
-            self._pending.clear()
+    def _defer(self, sql: str, rows: list[tuple[str, ...]]) -> None:
+        """Write ``rows`` by ``sql`` (an INSERT OR IGNORE): at once outside a batch; inside one,
+        at its end, in its transaction (one statement for the batch instead of one or two per
+        page, in key order; a page rolled back takes its rows with it). Reads of these tables
+        write what waits first (``_flush_deferred``)."""
+        if self._in_batch:
+            self._deferred[sql] += rows
+        else:
+            self._db.executemany(sql, rows)
+
+    def _flush_deferred(self) -> None:
+        for sql, rows in self._deferred.items():
+            if rows:
+                self._db.executemany(sql, sorted(set(rows)))
+                rows.clear()
 
     def pending(self) -> set[str]:
-        self._flush_pending()
+        self._flush_deferred()
         return {r[0] for r in self._db.execute("SELECT article FROM pending")}
 
     def clear_pending(self) -> None:
@@ -543,6 +550,7 @@ class Store:
         return [pairs[key] for key in sorted(pairs)]
 
     def story_links_touching(self, ids: Collection[str]) -> list[tuple[str, str]]:
+        self._flush_deferred()
         rows = self._select_in("SELECT a, b FROM story_links WHERE a IN ({})", ids)
         rows += self._select_in("SELECT a, b FROM story_links WHERE b IN ({})", ids)
         return sorted({(r[0], r[1]) for r in rows})
@@ -656,6 +664,10 @@ class Store:
         record: dict[str, Any] = json.loads(row[0])
         return record
 
+
+# Writes deferred to the end of a batch (Store._defer).
+_PENDING = "INSERT OR IGNORE INTO pending VALUES (?)"
+_LINKS = "INSERT OR IGNORE INTO story_links VALUES (?, ?)"
 
 # The assignments columns naming a group, in table order after the article.
 _GROUP_COLUMNS = ("copy_group", "story")
