@@ -20,8 +20,9 @@ def _pages() -> list[Page]:
     pages = []
     for path in sorted(EXAMPLES.iterdir()):
         raw = path.read_text(encoding="utf-8")
-        pages.append(Page(id=path.name, html=raw) if path.suffix == ".html" else
-                     Page(id=path.name, text=raw))
+        pages.append(
+            Page(id=path.name, html=raw) if path.suffix == ".html" else Page(id=path.name, text=raw)
+        )
     return pages
 
 
@@ -34,8 +35,10 @@ def _membership(index: Index) -> tuple[list[tuple[str, ...]], list[tuple[str, ..
             groups.setdefault(record["copy_group"], []).append(record["id"])
         if record["story"]:
             stories.setdefault(record["story"], []).append(record["id"])
-    return (sorted(tuple(sorted(g)) for g in groups.values()),
-            sorted(tuple(sorted(s)) for s in stories.values()))
+    return (
+        sorted(tuple(sorted(g)) for g in groups.values()),
+        sorted(tuple(sorted(s)) for s in stories.values()),
+    )
 
 
 def test_any_split_and_order_gives_the_batch_groups_and_stories() -> None:
@@ -62,7 +65,9 @@ def test_a_growing_story_keeps_its_id(tmp_path: Path) -> None:
     index = Index(store)
     index.add([Page(id=SEED_IDS[1], text=(SEEDS / SEED_IDS[1]).read_text())])
     (first,) = index.story_records()
-    index.add([Page(id=name, text=(SEEDS / name).read_text()) for name in (SEED_IDS[0], SEED_IDS[2])])
+    index.add(
+        [Page(id=name, text=(SEEDS / name).read_text()) for name in (SEED_IDS[0], SEED_IDS[2])]
+    )
     (story,) = index.story_records()
     assert story["id"] == first["id"]  # not renamed after its new smallest member
     assert sorted(story["articles"]) == sorted(SEED_IDS)
@@ -74,9 +79,11 @@ def _halves() -> tuple[Page, Page, Page]:
     body = [line for line in lines[16:49] if line.strip()]
     half = len(body) // 2
     title = "Kim Jong Un and Vladimir Putin meet for the first time\n\n"
-    return (Page(id="x-first-half", text=title + "\n\n".join(body[:half])),
-            Page(id="y-second-half", text=title + "\n\n".join(body[half:])),
-            Page(id="z-whole", text=title + "\n\n".join(body)))
+    return (
+        Page(id="x-first-half", text=title + "\n\n".join(body[:half])),
+        Page(id="y-second-half", text=title + "\n\n".join(body[half:])),
+        Page(id="z-whole", text=title + "\n\n".join(body)),
+    )
 
 
 def test_merged_groups_point_to_their_survivor(tmp_path: Path) -> None:
@@ -149,9 +156,11 @@ def test_split_keeps_the_id_with_the_larger_part() -> None:
     assert ids["c"] == "s1" and ids["a"] != "s1" and retired == {}
 
 
-BLURB = ("Officials in the region said on Monday that the talks would continue over the "
-         "coming months, and that several questions about trade and security remained open "
-         "after the latest round of meetings in the capital.")
+BLURB = (
+    "Officials in the region said on Monday that the talks would continue over the "
+    "coming months, and that several questions about trade and security remained open "
+    "after the latest round of meetings in the capital."
+)
 
 
 def _site_page(page_id: str, source: str) -> Page:
@@ -242,7 +251,12 @@ def test_group_counts_kept_by_rebuilds_equal_a_full_count(tmp_path: Path) -> Non
                 f" NULL GROUP BY {column} HAVING COUNT(*) > 1)"
             ).fetchone()[0]
             assert store.count_groups(column) == full
+        for table in ("stories", "copy_pairs"):  # row counts kept in meta the same way
+            rows = store._db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
+            assert store.count(table) == rows
+            assert store.get_meta(f"rows:{table}") == str(rows)
     assert index.store.count_groups("copy_group") > 0 and index.store.count_groups("story") > 0
+    assert index.store.count("stories") >= 3
 
 
 def test_a_small_features_cache_stays_bounded_and_changes_nothing(
@@ -261,3 +275,29 @@ def test_a_small_features_cache_stays_bounded_and_changes_nothing(
     assert len(small._features) == 2
     assert len(pages) > 2 and len(want._features) > 2
     assert _membership(small) == _membership(want)
+
+
+def test_story_and_pair_counts_follow_inserts_updates_and_deletes(tmp_path: Path) -> None:
+    from newsfold.models import CopyPair, Story
+
+    store = Store(tmp_path / "rows.db")
+    assert store.count("stories") == 0 and store.count("copy_pairs") == 0  # counted, then kept
+    with store.batch():
+        for n in range(5):
+            store.put_story(Story(id=f"s{n}", articles=(f"a{n}",)), "h")
+        store.put_story(Story(id="s1", articles=("a1", "a9")), "h2")  # an update
+        store.delete_stories(["s2", "s3", "nope"])
+        store.put_copy_pair(
+            CopyPair(a="a1", b="a2", resemblance=0.9, containment_a=1, containment_b=1)
+        )
+        store.put_copy_pair(
+            CopyPair(a="a1", b="a2", resemblance=0.8, containment_a=1, containment_b=1)
+        )
+        store.put_copy_pair(
+            CopyPair(a="a1", b="a3", resemblance=0.7, containment_a=1, containment_b=1)
+        )
+    for table, want in (("stories", 3), ("copy_pairs", 2)):
+        assert store._db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0] == want
+        assert store.count(table) == want
+        assert store.get_meta(f"rows:{table}") == str(want)
+    store.close()
