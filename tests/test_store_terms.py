@@ -302,3 +302,20 @@ def test_story_links_written_in_a_batch_are_read_back_inside_and_after_it(
         assert store.count("story_links") == 2
     assert store.story_links_touching(["b"]) == [("a", "b"), ("b", "c")]
     store.close()
+
+
+def test_raw_pages_fall_back_to_the_standard_zlib_without_isal(tmp_path: Path) -> None:
+    """Without ISA-L's wheels the store deflates with the standard library, readably."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys, zlib; sys.modules['isal'] = None\n"
+        "import newsfold.store.sqlite as s\n"
+        "assert s._deflate is zlib.compress, s._deflate\n"
+        "from newsfold.models import Page\n"
+        f"store = s.Store({str(tmp_path / 'z.db')!r})\n"
+        "store.put_page(Page(id='p', text='word ' * 100), 'h')\n"
+        "assert store.get_page('p').text == 'word ' * 100\n"
+    )
+    subprocess.run([sys.executable, "-c", script], check=True)
