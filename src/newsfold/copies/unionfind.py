@@ -4,11 +4,13 @@ form, connected-component labels of integer nodes."""
 from __future__ import annotations
 
 from collections.abc import Hashable, Iterable
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 import numpy as np
 
 T = TypeVar("T", bound=Hashable)
+# What ``find`` reads for an item not added yet (any hashable, None too, can be an item).
+_NEW: Any = object()
 
 
 class UnionFind(Generic[T]):
@@ -44,16 +46,22 @@ class UnionFind(Generic[T]):
 
     def find(self, item: T) -> T:
         """The representative of ``item``'s set (adding ``item`` if new)."""
-        self.add(item)
         parent = self._parent
-        while parent[item] != item:
-            parent[item] = parent[parent[item]]
-            item = parent[item]
+        up = parent.get(item, _NEW)
+        if up is _NEW:
+            self.add(item)
+            return item
+        while up != item:
+            grand = parent[up]
+            parent[item] = grand
+            item = grand
+            up = parent[item]
         return item
 
     def union(self, first: T, second: T) -> None:
         """Merge the sets of ``first`` and ``second``."""
-        root_a, root_b = self.find(first), self.find(second)
+        find = self.find
+        root_a, root_b = find(first), find(second)
         if root_a == root_b:
             return
         if self._size[root_a] < self._size[root_b]:

@@ -1,4 +1,4 @@
-from collections.abc import Hashable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 
 import numpy as np
 
@@ -43,3 +43,22 @@ def combine_similarities(
     window_days: float,
 ) -> np.ndarray: ...
 def shared_counts(sets: list[tuple[str, ...]], size: int) -> np.ndarray: ...
+def view_matrix(
+    views: list[LinkView],
+    number_counts: np.ndarray,
+    absent: np.ndarray,
+    term_weight: float,
+    entity_weight: float,
+    number_weight: float,
+    window_days: float,
+) -> np.ndarray: ...
+def agglomerate(
+    sums: np.ndarray,
+    sizes: np.ndarray,
+    inner: np.ndarray,
+    score: np.ndarray,
+    merged: list[list[str]],
+    blocked: Callable[[Sequence[str], Sequence[str]], bool],
+    threshold: float,
+    cohesion_ratio: float,
+) -> None: ...

@@ -10,7 +10,8 @@ arrive and re-runs ``stories_from_links`` on the touched components gets the bat
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -18,6 +19,12 @@ from newsfold.copies.unionfind import UnionFind
 from newsfold.stories.features import StoryFeatures
 from newsfold.stories.link import IndexLookup, TermIndex, index_keys, linked, similarity_matrix
 from newsfold.stories.options import StoryOptions
+
+_compiled: Any
+try:  # the compiled merge loop (identical results, see newsfold/stories/_link.pyx)
+    from newsfold.stories import _link as _compiled
+except ImportError:  # pragma: no cover - the pure-Python twin ``_agglomerate_py``
+    _compiled = None
 
 Pair = tuple[str, str]
 
@@ -85,25 +92,55 @@ def refine(
     k = len(groups)
     sizes = np.array([len(g) for g in groups], dtype=float)
     membership = np.zeros((k, len(members)))
-    for x, group in enumerate(groups):
-        membership[x, [position[m] for m in group]] = 1.0
+    membership[
+        [x for x, group in enumerate(groups) for _ in group],
+        [position[m] for group in groups for m in group],
+    ] = 1.0
     # Sums of member-pair similarities between groups (average = sum / (n_a n_b)); the diagonal
     # holds twice the sum inside each group, whose average over its pairs is its cohesion.
     sums = membership @ pair_sims @ membership.T
     inner = np.diag(sums) / 2
     np.fill_diagonal(sums, 0.0)
-    alive = np.ones(k, dtype=bool)
     merged: list[list[str]] = [list(g) for g in groups]
     score = _all_merge_scores(sums, sizes, inner, options)
     score[:, :] = np.minimum(score, score.T)  # the same value both ways; guards float noise
-    strongest = {m: _strongest_terms(features.get(m), options) for m in members}
+    # Each member's strongest terms, read only by the look-alike test of large enough groups.
+    strongest: dict[str, frozenset[str]] = {}
+
+    def blocked(first: Sequence[str], second: Sequence[str]) -> bool:
+        if min(len(first), len(second)) < options.split_min_size:
+            return False
+        for member in (*first, *second):
+            if member not in strongest:
+                strongest[member] = _strongest_terms(features.get(member), options)
+        return _look_alike_events(first, second, strongest, options)
+
+    _agglomerate(sums, sizes, inner, score, merged, blocked, options)
+    return sorted(tuple(sorted(g)) for g in merged if g)
+
+
+def _agglomerate_py(
+    sums: np.ndarray,
+    sizes: np.ndarray,
+    inner: np.ndarray,
+    score: np.ndarray,
+    merged: list[list[str]],
+    blocked: Callable[[Sequence[str], Sequence[str]], bool],
+    options: StoryOptions,
+) -> None:
+    """The merge loop of ``refine``: merge the two live groups of the highest score (the first
+    of equal ones in row-major order) until no score is >= 0; a pair ``blocked`` says are two
+    look-alike events is not merged. Updates ``merged``, ``sums``, ``sizes``, ``inner`` and
+    ``score`` in place. (The compiled twin, ``stories._link.agglomerate``, gives the same.)"""
+    k = len(sizes)
+    alive = np.ones(k, dtype=bool)
     while True:
         flat = int(np.argmax(score))
         x, y = divmod(flat, k)
         if score[x, y] < 0:
             break
         x, y = min(x, y), max(x, y)
-        if _look_alike_events(merged[x], merged[y], strongest, options):
+        if blocked(merged[x], merged[y]):
             # Blocked until one of the two groups changes (its scores are then recomputed).
             score[x, y] = score[y, x] = -1.0
             continue
@@ -123,7 +160,26 @@ def refine(
         # Only the merged group's averages and cohesion changed: update its row and column.
         score[x, :] = _merge_scores(x, sums, sizes, inner, alive, options)
         score[:, x] = score[x, :]
-    return sorted(tuple(sorted(g)) for g in merged if g)
+
+
+def _agglomerate_compiled(
+    sums: np.ndarray,
+    sizes: np.ndarray,
+    inner: np.ndarray,
+    score: np.ndarray,
+    merged: list[list[str]],
+    blocked: Callable[[Sequence[str], Sequence[str]], bool],
+    options: StoryOptions,
+) -> None:
+    """``_agglomerate_py`` by the compiled kernel (the same merges and floats, tested); refine's
+    loop was a dozen numpy calls per merge on rows of a few dozen groups."""
+    assert _compiled is not None
+    _compiled.agglomerate(
+        sums, sizes, inner, score, merged, blocked, options.threshold, options.cohesion_ratio
+    )
+
+
+_agglomerate: Callable[..., None] = _agglomerate_compiled if _compiled else _agglomerate_py
 
 
 def _strongest_terms(features: StoryFeatures | None, options: StoryOptions) -> frozenset[str]:

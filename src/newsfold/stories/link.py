@@ -226,6 +226,8 @@ _decide_many: Callable[..., list[bool]] | None = _compiled.decide_many if _compi
 _combine_similarities: Callable[..., np.ndarray] | None = (
     _compiled.combine_similarities if _compiled else None
 )
+# The whole matrix from views (see ``similarity_matrix``), used with the compiled combination.
+_view_matrix: Callable[..., np.ndarray] | None = _compiled.view_matrix if _compiled else None
 
 
 def _view(features: StoryFeatures) -> Any:
@@ -239,6 +241,10 @@ def _view(features: StoryFeatures) -> Any:
         )
         object.__setattr__(features, "_link_view", view)
     return view
+
+
+# The view of an absent member (``similarity_matrix`` skips its row and column).
+_EMPTY_VIEW: Any = _view(StoryFeatures()) if _compiled else None
 
 
 def _dense_cosine(a: tuple[float, ...], b: tuple[float, ...]) -> float:
@@ -301,7 +307,8 @@ def linked_many(
         return [linked(arrival, other, options) for other in others]
     return _decide_many(
         _view(arrival),
-        [_view(other) for other in others],
+        # Most candidates are stored articles whose view is built already: read it inline.
+        [other._link_view or _view(other) for other in others],
         options.term_weight,
         options.entity_weight,
         options.number_weight,
@@ -342,6 +349,21 @@ def similarity_matrix(
     """
     options = options or StoryOptions()
     n = len(items)
+    if _view_matrix is not None and _combine_similarities is not None and not options.embed_weight:
+        # One pair at a time from the views: each entry of the matrices below depends on its
+        # two rows alone, so the same floats (tested). A view is built (and its terms ranked)
+        # once per features object, where the postings below are rebuilt for every member at
+        # every refinement: members refined again cost less (matrices of the 3,000-arrival
+        # stories store run with views ready: 31-36 -> 22-24 us/article, medians of 5).
+        return _view_matrix(
+            [_view(f) if f is not None else _EMPTY_VIEW for f in items],
+            np.array([len(f.numbers) if f is not None else 0 for f in items], dtype=float),
+            np.array([f is None for f in items], dtype=np.uint8),
+            options.term_weight,
+            options.entity_weight,
+            options.number_weight,
+            float(options.window_days),
+        )
     present = [f if f is not None else StoryFeatures() for f in items]
     terms = _weighted_overlap([f.terms for f in present], n)
     entities = _weighted_overlap([f.entities for f in present], n)
