@@ -75,8 +75,9 @@ def index_keys(
 
     An article is stored once per key term, with its slot; the time conditions are read at
     look-up (a posting list ordered by slot answers "undated, or slots s - 1 to s + 1" with four
-    reads). The keys written per article are what an incremental store pays for most
-    (each one lands on its own page of a large index).
+    reads). Written one by one into a large index, each key would land on its own page; the
+    SQLite store appends them to a log of fresh postings and merges that into the index in
+    bulk (``Store._merge_fresh_terms``).
     """
     options = options or StoryOptions()
     strongest, rare = _strongest(features, options)
