@@ -14,6 +14,7 @@ import random
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import ecb_articles
@@ -214,6 +215,30 @@ def test_entity_counts_match(texts: list[str]) -> None:
     assert list(found.items()) == list(expected.items())
 
 
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_texts(), min_size=1, max_size=3), st.sampled_from(SETTINGS))
+def test_entity_features_of_texts_match(texts: list[str], options: StoryOptions) -> None:
+    # The one-kernel path: ASCII texts read lower-cased in place, the others token by token,
+    # all counted in one table (one name in an ASCII title and a non-ASCII body is one entry).
+    twin, compiled = _both(options)
+    expected = features._entity_features_py(features._entity_counts_py(texts, twin), twin, 7)
+    found = features._entity_features_compiled([fold(t) for t in texts], compiled, 7)
+    assert found == expected
+
+
+def test_entity_features_of_texts_of_both_kinds() -> None:
+    twin, compiled = _both(StoryOptions())
+    texts = [
+        "Putin's Kremlin met KIM. The Bank of England said 2019 11 A1",
+        "\u00c9lys\u00e9e: Putin and Kim met; STRA\u00dfE and Stra\u00dfe. Kremlin's staff.",
+        "PUTIN Kim Putin's \u0130stanbul \u041f\u0443\u0442\u0438\u043d",
+    ]
+    expected = features._entity_features_py(features._entity_counts_py(texts, twin), twin, 150)
+    found = features._entity_features_compiled([fold(t) for t in texts], compiled, 150)
+    assert found == expected
+    assert {"putin", "kim", "kremlin", "england"} <= {term for term, _ in expected}
+
+
 def test_entity_counts_match_on_real_articles() -> None:
     twin, compiled = _both(StoryOptions())
     for article in _real_articles():
@@ -387,3 +412,167 @@ def test_rounding_is_pythons(source: str) -> None:
     }[source]
     for value in draw():
         assert _features.round_weight(value) == round(value, 6), value
+
+
+# The compiled weights' own memo: words found by their code points, whatever the width of the
+# text they are read from; weights computed in C when the settings are floats.
+
+_SETTING_NUMBERS = st.one_of(
+    st.floats(-2.0, 12.0, allow_nan=False),
+    st.integers(-2, 12),
+    st.sampled_from([0.0, 1.0, 7.0, 1.5, 0.5, 2.0, 1e-9, 300.0, float("inf")]),
+)
+
+
+def _python_weight(zipf: float, ceiling: float, floor: float, power: float) -> float:
+    """The twin's formula (``term_weight``), on a zipf already computed."""
+    return float(max(0.0, ceiling - max(zipf, floor)) ** power)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_SETTING_NUMBERS, _SETTING_NUMBERS, _SETTING_NUMBERS)
+def test_weights_follow_pythons_operators(ceiling: float, floor: float, power: float) -> None:
+    # Floats with a positive finite power take the C arithmetic; anything else Python's: both
+    # give the twin's float, or raise as it raises (0.0 to a negative power, an overflow).
+    tables = features._tables(LANGUAGES)
+    weights = _features.Weights(LANGUAGES, tables, ceiling, floor, power, 1 << 10, {}, 1 << 10)
+    for word in ZIPF_WORDS + ["said", "police", "vladivostok", "1.0"]:
+        zipf = features._zipf_py(word, tables)
+        try:
+            expected: float | type[Exception] = _python_weight(zipf, ceiling, floor, power)
+        except (ZeroDivisionError, OverflowError) as exc:
+            expected = type(exc)
+        if isinstance(expected, float):
+            assert weights.term_weight(word) == expected or (
+                math.isnan(expected) and math.isnan(weights.term_weight(word))
+            )
+        else:
+            with pytest.raises(expected):
+                weights.term_weight(word)
+        assert weights.zipf(word) == zipf
+
+
+def _kernel_weights() -> Any:
+    """The compiled weights of the default options (the kernel's ``Weights``, with its memo)."""
+    weights = features._weights_compiled(LANGUAGES, StoryOptions())
+    assert isinstance(weights, _features.Weights)
+    return weights
+
+
+def test_the_memo_spans_text_widths_and_returns_interned_terms() -> None:
+    # "putin" read from a one-, two- and four-byte text, a CJK bigram counted from its two code
+    # points and the same word looked up as a str: one memo entry each, the same interned str.
+    features._weight_memo.cache_clear()
+    weights = _kernel_weights()
+    texts = ["putin kim", "putin \u0436 kim", "putin \U0001f600 kim", "\u666e\u4eac putin"]
+    found = [dict(_features.term_features("", text, 0, 0, weights, 150)) for text in texts]
+    terms = [next(term for term in f if term == "putin") for f in found]
+    assert all(term is sys.intern("putin") for term in terms)
+    # putin, kim, and the CJK characters alone and as a bigram ("\u0436" is a single letter,
+    # the emoji no word character: neither is a term).
+    assert len(weights) == 5
+    bigram = next(term for term in found[3] if len(term) == 2)
+    assert bigram == "\u666e\u4eac" and bigram is sys.intern("\u666e\u4eac")
+    assert weights.term_weight("\u666e\u4eac") == features.term_weight(
+        "\u666e\u4eac", LANGUAGES, StoryOptions()
+    )
+    assert len(weights) == 5
+    # ``zipf``'s own memo learnt the words the kernel weighed (the stories index asks it).
+    assert "kim" in features._zipf_memo(LANGUAGES)
+
+
+def test_clearing_the_memos_clears_the_kernels_memo() -> None:
+    weights = _kernel_weights()
+    weights.term_weight("vladivostok")
+    assert len(weights) >= 1
+    features._weight_memo.cache_clear()
+    assert _kernel_weights() is not weights
+    assert len(_kernel_weights()) == 0
+    fresh = _kernel_weights()
+    features.zipf.cache_clear()
+    assert _kernel_weights() is not fresh
+
+
+def test_the_memo_restarts_between_calls_only() -> None:
+    # A bound of 2 words: every call starts on an emptied memo (never emptied inside one, where
+    # the ranking borrows its strs), with the same features as an unbounded memo.
+    tables = features._tables(LANGUAGES)
+    small = _features.Weights(LANGUAGES, tables, 7.0, 1.5, 1.0, 2, {}, 1 << 10)
+    large = _features.Weights(LANGUAGES, tables, 7.0, 1.5, 1.0, 1 << 20, {}, 1 << 10)
+    for article in _real_articles()[:20]:
+        body = fold("\n".join(article.paragraphs)).casefold()
+        title = fold(article.title or "").casefold()
+        expected = _features.term_features(title, body, 2, 300, large, 150)
+        assert _features.term_features(title, body, 2, 300, small, 150) == expected
+        assert len(small) > 2  # it grew past its bound inside the call
+        counts: dict[str, int] = {}
+        folded = fold("\n".join(article.paragraphs)).strip()
+        if folded:
+            bounds = _text.sentence_bounds(folded, text._ABBREVIATIONS)
+            _features.entity_counts(folded, bounds, counts, small, features._CONNECTORS, 4.5)
+        assert _features.entity_features(counts, small, 150) == _features.entity_features(
+            counts, large, 150
+        )
+
+
+# Words before a period, as the abbreviation rule reads them: quotes and parentheses around,
+# capitals, letters outside ASCII (casefold changes "ß" and "İ"), initials.
+_PERIOD_WORDS = [
+    "Mr.",
+    "(Mr.",
+    '"Dr.',
+    "'U.S.'",
+    "ST.",
+    "Jan.",
+    "A.",
+    "(a.",
+    "\u00e9.",
+    "\u00df.",
+    "\u0130.",
+    "Stra\u00dfe.",
+    "\u201cMr.",
+    "\u2018e.",
+    "said.",
+    "(said).",
+    "((",
+    "The",
+    "he",
+    "\u00c9lys\u00e9e",
+    "Putin!",
+    "what?",
+    "\u3002",
+]
+
+
+@settings(max_examples=600, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(_PERIOD_WORDS), st.sampled_from([" ", "  ", "\n", ""])),
+        max_size=14,
+    ).map(lambda parts: "".join(word + gap for word, gap in parts))
+)
+def test_sentences_after_abbreviations_match(value: str) -> None:
+    stripped = value.strip()
+    if not stripped:
+        return
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(text, "_split_sentences", None)
+        expected = text.sentences(stripped)
+    assert text.sentences(stripped) == expected
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        # One-byte texts (Latin-1: superscripts are digits but not decimals), two- and four-byte
+        # texts (Arabic-Indic and fullwidth digits are decimals).
+        "\u00b2 12 \u00b3\u00b9 1999 2019-04-25 \u00e9 4,5 1\u00a0200",
+        "\u0663\u0663 12 \u0416 2019-04-25 \u00b2 1,200.5",
+        "\U0001f600 \uff11\uff12 2020-01-01x 7 000 12",
+        "",
+        "no digits here",
+        "1",
+    ],
+)
+def test_numbers_and_dates_match_in_every_width(value: str) -> None:
+    assert _features.numbers_and_dates(value) == features._numbers_and_dates_py(value)

@@ -7,7 +7,7 @@ on random Unicode text. ``\\w`` is Python's: ``str.isalnum()`` or ``_``; ``\\s``
 ``str.isspace()``.
 """
 
-from cpython.unicode cimport Py_UNICODE_ISLOWER, Py_UNICODE_ISSPACE
+from cpython.unicode cimport PyUnicode_DATA, Py_UNICODE_ISLOWER, Py_UNICODE_ISSPACE
 
 from newsfold._chars cimport _Chars, _at, _chars, _is_word, _token_end
 
@@ -39,6 +39,46 @@ def word_tokens(str text, bint curly=False):
         out.append(text[i:j])
         i = j
     return out
+
+
+cdef extern from "Python.h":
+    object PyUnicode_New(Py_ssize_t size, Py_UCS4 maxchar)
+
+
+cdef inline bint _is_ascii_other(Py_UCS4 ch) noexcept:
+    """An ASCII character that neither ends a sentence nor is a CJK end: most characters. One
+    test without a branch (a lookup in a bit mask of "!", "." and "?", code points 33, 46 and
+    63), as text alternates letters, spaces and punctuation too irregularly for a chain of
+    branches to be predicted."""
+    cdef unsigned int c = <unsigned int>ch
+    cdef unsigned long long ends = 0x8000400200000000ULL
+    return (c < 128) & ((((ends >> (c & 63)) & 1) & (c < 64)) == 0)
+
+
+cdef inline bint _is_quote_or_paren(Py_UCS4 ch) noexcept:
+    # The ASCII characters of the strip in ``sentences``: ( " '
+    return ch == u'(' or ch == u'"' or ch == u"'"
+
+
+cdef str _last_word(const _Chars* chars, str text, Py_ssize_t start, Py_ssize_t end):
+    """``text[start:end].casefold().strip("(\"'\u201c\u2018")``, made at once when the word
+    is ASCII (casefold lower-cases A-Z and nothing else there; the curly quotes cannot occur)."""
+    cdef Py_ssize_t k
+    cdef Py_UCS4 ch
+    cdef unsigned char* out
+    for k in range(start, end):
+        if _at(chars, k) >= 128:
+            return text[start:end].casefold().strip("(\"'\u201c\u2018")
+    while start < end and _is_quote_or_paren(_at(chars, start)):
+        start += 1
+    while end > start and _is_quote_or_paren(_at(chars, end - 1)):
+        end -= 1
+    word = PyUnicode_New(end - start, 127)
+    out = <unsigned char*>PyUnicode_DATA(word)
+    for k in range(start, end):
+        ch = _at(chars, k)
+        out[k - start] = <unsigned char>(<unsigned int>ch + 32 if u"A" <= ch <= u"Z" else <unsigned int>ch)
+    return word
 
 
 cdef inline bint _is_end(Py_UCS4 ch) noexcept:
@@ -82,6 +122,9 @@ cdef list _sentence_bounds(str text, abbreviations):
     cdef _Chars chars = _chars(text)
     while i < n:
         ch = _at(&chars, i)
+        if _is_ascii_other(ch):
+            i += 1
+            continue
         if _is_cjk_end(ch):
             match_end = i + 1
             while match_end < n and _is_cjk_closer(_at(&chars, match_end)):
@@ -121,7 +164,7 @@ cdef list _sentence_bounds(str text, abbreviations):
             word_start = word_end
             while word_start > start and not _is_space(_at(&chars, word_start - 1)):
                 word_start -= 1
-            last = text[word_start:word_end].casefold().strip("(\"'\u201c\u2018")
+            last = _last_word(&chars, text, word_start, word_end)
             if last in abbreviations or (len(last) == 1 and last.isalpha()):
                 continue
         bounds.append(start)

@@ -4,17 +4,17 @@ class Weights:
     def __init__(
         self,
         languages: tuple[str, ...],
-        memo: dict[str, float],
-        zipf_memo: dict[str, float],
         tables: tuple[dict[str, float], ...],
         ceiling: float,
         floor: float,
         power: float,
-        memo_bound: int,
+        bound: int,
+        zipf_memo: dict[str, float],
         zipf_bound: int,
     ) -> None: ...
     def zipf(self, word: str) -> float: ...
     def term_weight(self, word: str) -> float: ...
+    def __len__(self) -> int: ...
 
 def zipf_of_tables(word: str, tables: tuple[dict[str, float], ...]) -> float: ...
 def term_weights(
@@ -31,6 +31,14 @@ def entity_counts(
     connectors: frozenset[str],
     common: float,
 ) -> None: ...
+def entity_features_of(
+    texts: list[str],
+    bounds: list[list[int]],
+    weights: object,
+    connectors: frozenset[str],
+    common: float,
+    keep: int,
+) -> tuple[tuple[str, float], ...]: ...
 def entity_weights(counts: dict[str, int], weights: object) -> dict[str, float]: ...
 def entity_features(
     counts: dict[str, int], weights: object, keep: int

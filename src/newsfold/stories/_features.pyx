@@ -16,20 +16,23 @@ import sys
 cimport cython
 from cpython.object cimport PyObject
 from cpython.dict cimport PyDict_GetItem
-from cpython.ref cimport Py_INCREF, Py_DECREF
+from cpython.ref cimport Py_INCREF, Py_DECREF, Py_XDECREF
 from cpython.unicode cimport (
     PyUnicode_DATA,
+    PyUnicode_GET_LENGTH,
+    PyUnicode_KIND,
     PyUnicode_READ,
     Py_UNICODE_ISALNUM,
     Py_UNICODE_ISALPHA,
     Py_UNICODE_ISDECIMAL,
+    Py_UNICODE_ISDIGIT,
     Py_UNICODE_ISLOWER,
     Py_UNICODE_ISTITLE,
     Py_UNICODE_ISUPPER,
 )
 
 from newsfold._chars cimport _Chars, _at, _chars, _is_word, _token_end
-from libc.math cimport log, log10, sqrt, fabs, nearbyint
+from libc.math cimport log, log10, sqrt, fabs, nearbyint, pow, isfinite
 from libc.stdlib cimport calloc, malloc, realloc, free
 from libc.string cimport memcmp, memcpy
 
@@ -124,64 +127,271 @@ def zipf_of_tables(str word, tuple tables):
     return _zipf_of_tables(word, tables)
 
 
+cdef size_t _FNV_OFFSET = 14695981039346656037ULL
+cdef size_t _FNV_PRIME = 1099511628211ULL
+
+
+# The memo's first table (slots; it doubles past half full).
+cdef enum:
+    _MEMO_START = 4096
+
+
+cdef inline size_t _spread(size_t hash) noexcept:
+    # The low bits of an FNV-1a hash come from the low bits of its last products only: the
+    # memo's slot is taken from bits 20 and up of the hash times 2**64 / golden ratio
+    # (Fibonacci hashing), each of which depends on all the bits below it.
+    return (hash * 11400714819323198485ULL) >> 20
+
+
+cdef struct _Word:
+    # A word of the memo (32 bytes): its hash (FNV-1a over the code points, as ``_Counts``
+    # hashes), the word (an interned str, owned; NULL for a free slot), its zipf, and its
+    # weight once asked (-1.0 before: a weight is never negative; computed on demand because
+    # the weight of some settings raises, as the twin's does, and only where the twin asks).
+    size_t hash
+    PyObject* word
+    double zipf
+    double weight
+
+
+cdef inline size_t _fnv(unsigned int kind, const void* data, Py_ssize_t length) noexcept:
+    """FNV-1a over the code points (as ``_Counts.slot`` computes it, whatever the width)."""
+    cdef size_t hash = _FNV_OFFSET
+    cdef Py_ssize_t k
+    for k in range(length):
+        hash = (hash ^ <size_t>PyUnicode_READ(kind, data, k)) * _FNV_PRIME
+    return hash
+
+
+cdef inline bint _spells(PyObject* word, unsigned int kind, const void* data, Py_ssize_t length) noexcept:
+    """Whether the str ``word`` is the code points ``data[:length]`` (of width ``kind``)."""
+    cdef unsigned int word_kind = PyUnicode_KIND(<object>word)
+    cdef const void* word_data = PyUnicode_DATA(<object>word)
+    cdef Py_ssize_t k
+    if PyUnicode_GET_LENGTH(<object>word) != length:
+        return False
+    if word_kind == kind:
+        return memcmp(word_data, data, length * kind) == 0
+    for k in range(length):
+        if PyUnicode_READ(word_kind, word_data, k) != PyUnicode_READ(kind, data, k):
+            return False
+    return True
+
+
+@cython.final
 cdef class Weights:
     """``term_weight`` and ``zipf`` of ``newsfold.stories.features`` for one set of tables and
-    idf settings, read and filled through their memos (the same dicts the Python functions use,
-    so both see one memo; cleared when past their bound, as there).
+    idf settings, with a memo of its own: an open-addressing table of ``_Word`` keyed by the
+    words' code points, so a word of a text is looked up without making a str of it (a repeated
+    word costs no allocation, no string hash, no dict probe) and comes back as the interned str
+    the features store. Past ``bound`` words the memo starts again, at the next call of a
+    kernel (never inside one, nor while one is under way: the kernels borrow its strs until
+    they return). A memo of a pure function: what it holds never changes a result.
 
     ``ceiling``, ``floor`` and ``power`` are the options' numbers, combined by Python's own
     operators (``max``, ``-``, ``**``) so that the weight is the twin's float.
     """
 
-    cdef dict memo, zipf_memo
+    cdef _Word* words
+    cdef size_t mask  # the table's size - 1 (a power of two)
+    cdef Py_ssize_t size
     cdef tuple tables
+    cdef dict zipf_memo
+    cdef Py_ssize_t zipf_bound
     cdef readonly tuple languages
     cdef object ceiling, floor, power
-    cdef Py_ssize_t memo_bound, zipf_bound
+    cdef double c_ceiling, c_floor, c_power
+    cdef bint c_weights  # the settings are floats with a positive finite power: C computes
+    cdef Py_ssize_t bound
+    cdef Py_ssize_t active  # kernel calls under way (see ``_enter``)
+
+    def __cinit__(self):
+        self.words = NULL
+        self.mask = 0
+        self.size = 0
+        self.active = 0
 
     def __init__(
-        self, tuple languages, dict memo, dict zipf_memo, tuple tables, ceiling, floor, power,
-        Py_ssize_t memo_bound, Py_ssize_t zipf_bound,
+        self, tuple languages, tuple tables, ceiling, floor, power, Py_ssize_t bound,
+        dict zipf_memo, Py_ssize_t zipf_bound,
     ):
         self.languages = languages
-        self.memo = memo
-        self.zipf_memo = zipf_memo
         self.tables = tables
+        self.zipf_memo = zipf_memo
+        self.zipf_bound = zipf_bound
         self.ceiling = ceiling
         self.floor = floor
         self.power = power
-        self.memo_bound = memo_bound
-        self.zipf_bound = zipf_bound
+        self.c_weights = (
+            type(ceiling) is float and type(floor) is float and type(power) is float
+            and 0.0 < power < float("inf")
+        )
+        if self.c_weights:
+            self.c_ceiling = ceiling
+            self.c_floor = floor
+            self.c_power = power
+        self.bound = bound
+        self._reset()
 
-    cdef double _zipf(self, str word) except? -1.0:
-        cdef PyObject* found = PyDict_GetItem(self.zipf_memo, word)
-        cdef double value
-        if found is not NULL:
-            return <double><object>found
-        value = _zipf_of_tables(word, self.tables)
-        self.zipf_memo[word] = value
+    def __dealloc__(self):
+        self._forget()
+        free(self.words)
+
+    cdef void _forget(self) noexcept:
+        cdef size_t k
+        if self.words is not NULL:
+            for k in range(self.mask + 1):
+                if self.words[k].word is not NULL:
+                    Py_XDECREF(self.words[k].word)
+                    self.words[k].word = NULL
+        self.size = 0
+
+    cdef int _reset(self) except -1:
+        """An empty memo of the initial size."""
+        self._forget()
+        free(self.words)
+        self.mask = _MEMO_START - 1
+        self.words = <_Word*>calloc(_MEMO_START, sizeof(_Word))
+        if self.words is NULL:
+            self.mask = 0
+            raise MemoryError()
+        return 0
+
+    cdef inline int _enter(self) except -1:
+        """Called as a kernel starts: the memo bounded, never while another kernel call is
+        under way (one started by code that this one's allocations ran: a finalizer, another
+        thread), since a kernel borrows the memo's strs until it returns (``_leave``)."""
+        if self.active == 0 and self.size > self.bound:
+            self._reset()
+        self.active += 1
+        return 0
+
+    cdef inline void _leave(self) noexcept:
+        self.active -= 1
+
+    cdef int _grow(self) except -1:
+        cdef size_t k, position, mask = 2 * self.mask + 1
+        cdef _Word* words = <_Word*>calloc(mask + 1, sizeof(_Word))
+        if words is NULL:
+            raise MemoryError()
+        for k in range(self.mask + 1):
+            if self.words[k].word is not NULL:
+                position = _spread(self.words[k].hash) & mask
+                while words[position].word is not NULL:
+                    position = (position + 1) & mask
+                words[position] = self.words[k]
+        free(self.words)
+        self.words = words
+        self.mask = mask
+        return 0
+
+    cdef _Word* _find(
+        self, size_t hash, unsigned int kind, const void* data, Py_ssize_t length
+    ) except NULL:
+        """The memo's entry of the word ``data[:length]`` (hash ``hash``), made when new."""
+        cdef size_t position = _spread(hash) & self.mask
+        cdef _Word* entry
+        while True:
+            entry = &self.words[position]
+            if entry.word is NULL:
+                break
+            if entry.hash == hash and _spells(entry.word, kind, data, length):
+                return entry
+            position = (position + 1) & self.mask
+        return self._add(hash, PyUnicode_FromKindAndData(kind, data, length))
+
+    cdef _Word* _find_str(self, str word) except NULL:
+        cdef unsigned int kind = PyUnicode_KIND(word)
+        cdef const void* data = PyUnicode_DATA(word)
+        cdef Py_ssize_t length = PyUnicode_GET_LENGTH(word)
+        return self._find(_fnv(kind, data, length), kind, data, length)
+
+    cdef _Word* _add(self, size_t hash, str word) except NULL:
+        """A new entry: ``word`` interned, its zipf and weight computed as the twins do."""
+        cdef size_t position
+        cdef _Word* entry
+        cdef double zipf = _zipf_of_tables(word, self.tables)
+        if 2 * (<size_t>self.size + 1) > self.mask:
+            self._grow()
+        word = _interned(word)
+        # ``zipf``'s own memo learns the word too: the stories index asks ``zipf`` of the
+        # terms it keys on, just computed here.
+        self.zipf_memo[word] = zipf
         if len(self.zipf_memo) > self.zipf_bound:
-            self.zipf_memo.clear()  # a memo of a pure function: clearing changes no result
-        return value
+            self.zipf_memo.clear()  # bounded, as ``zipf`` bounds it
+        position = _spread(hash) & self.mask
+        while self.words[position].word is not NULL:
+            position = (position + 1) & self.mask
+        entry = &self.words[position]
+        Py_INCREF(word)
+        entry.word = <PyObject*>word
+        entry.hash = hash
+        entry.zipf = zipf
+        entry.weight = -1.0  # not asked yet
+        self.size += 1
+        return entry
 
-    cdef double _weight(self, str word) except? -1.0:
-        cdef PyObject* found = PyDict_GetItem(self.memo, word)
-        if found is not NULL:
-            return <double><object>found
-        rarity = _builtin_max(0.0, self.ceiling - _builtin_max(self._zipf(word), self.floor))
-        weight = float(rarity ** self.power)
-        self.memo[word] = weight
-        if len(self.memo) > self.memo_bound:
-            self.memo.clear()
+    cdef inline double _weight(self, _Word* entry) except? -1.0:
+        """The weight of a memo entry, computed on first use (read the entry's word first:
+        computing may move the entries)."""
+        if entry.weight < 0.0:
+            return self._weigh(entry)
+        return entry.weight
+
+    cdef double _weigh(self, _Word* entry) except? -1.0:
+        """Compute an entry's weight and keep it there. Python's operators (settings that are
+        not floats) allocate, which may run other code, and that may grow the table: the entry
+        is found again by its hash and word before the weight is stored."""
+        cdef size_t hash = entry.hash
+        cdef PyObject* word = entry.word
+        cdef double weight = self._weight_of(entry.zipf)
+        cdef size_t position = _spread(hash) & self.mask
+        while self.words[position].word is not NULL:
+            if self.words[position].word == word and self.words[position].hash == hash:
+                self.words[position].weight = weight
+                break
+            position = (position + 1) & self.mask
         return weight
+
+    cdef double _weight_of(self, double zipf) except? -1.0:
+        """``max(0.0, ceiling - max(zipf, floor)) ** power``, as Python computes it."""
+        cdef double most, rarity, weight
+        if self.c_weights:
+            # Python's max keeps the first of equal arguments; a NaN compares false.
+            most = self.c_floor if self.c_floor > zipf else zipf
+            rarity = self.c_ceiling - most
+            if not rarity > 0.0:
+                return 0.0  # max(0.0, rarity) is 0.0, and 0.0 ** (a positive power) is 0.0
+            if rarity == 1.0:
+                return 1.0  # float.__pow__ answers 1.0 to 1.0 ** anything
+            if isfinite(rarity):
+                # float.__pow__ calls the C library's pow here (a finite positive base and
+                # exponent); only an overflow (an OverflowError there) is left to it.
+                weight = pow(rarity, self.c_power)
+                if isfinite(weight):
+                    return weight
+        rarity_object = _builtin_max(0.0, self.ceiling - _builtin_max(zipf, self.floor))
+        return float(rarity_object ** self.power)
 
     def zipf(self, str word):
         """``zipf(word, languages)``."""
-        return self._zipf(word)
+        self._enter()
+        try:
+            return self._find_str(word).zipf
+        finally:
+            self._leave()
 
     def term_weight(self, str word):
         """``term_weight(word, languages, options)``."""
-        return self._weight(word)
+        self._enter()
+        try:
+            return self._weight(self._find_str(word))
+        finally:
+            self._leave()
+
+    def __len__(self):
+        """How many words the memo holds."""
+        return self.size
 
 
 cdef struct _Term:
@@ -217,26 +427,21 @@ cdef inline bint _same_chars(const _Term* term, const _Chars* chars, Py_ssize_t 
     return True
 
 
-cdef size_t _FNV_OFFSET = 14695981039346656037ULL
-cdef size_t _FNV_PRIME = 1099511628211ULL
-
-
 cdef class _Counts:
     """Distinct terms in order of first occurrence, each with its count as a C double.
 
     Terms are told apart by their code points in a small open-addressing table, so a repeated
-    term costs no string object and no dict look-up; each distinct term becomes one str.
+    term costs no string object and no dict look-up; a distinct term is then looked up in the
+    ``Weights`` memo by its code points and hash (no str made of it unless the memo lacks it).
     The texts read must outlive the table (they are the caller's arguments).
     """
 
-    cdef list terms
     cdef _Term* items
     cdef Py_ssize_t size, capacity
     cdef Py_ssize_t* table  # slot + 1 of the term hashed there, 0 when free
     cdef size_t mask
 
     def __cinit__(self):
-        self.terms = []
         self.size = 0
         self.capacity = 256
         self.items = <_Term*>malloc(self.capacity * sizeof(_Term))
@@ -286,7 +491,7 @@ cdef class _Counts:
         term.count = 0.0
         return term
 
-    cdef Py_ssize_t slot(self, const _Chars* chars, str text, Py_ssize_t i, Py_ssize_t j) except -1:
+    cdef Py_ssize_t slot(self, const _Chars* chars, Py_ssize_t i, Py_ssize_t j) except -1:
         """The slot of the term ``text[i:j]``, added (count 0) when new."""
         cdef size_t hash = _FNV_OFFSET, position
         cdef Py_ssize_t k, found
@@ -307,7 +512,6 @@ cdef class _Counts:
         term.data = chars.data
         term.start = i
         term.length = j - i
-        self.terms.append(text[i:j])
         return self.size - 1
 
     cdef Py_ssize_t pair_slot(self, Py_UCS4 first, Py_UCS4 second) except -1:
@@ -334,7 +538,6 @@ cdef class _Counts:
         term.length = 2
         term.pair[0] = first
         term.pair[1] = second
-        self.terms.append(PyUnicode_FromKindAndData(4, term.pair, 2))
         return self.size - 1
 
 
@@ -382,7 +585,7 @@ cdef bint _has_unspaced_word(const _Chars* chars) noexcept:
 
 
 cdef inline int _scan_piece(
-    _Counts counts, const _Chars* chars, str text, Py_ssize_t i, Py_ssize_t j, bint alpha,
+    _Counts counts, const _Chars* chars, Py_ssize_t i, Py_ssize_t j, bint alpha,
     bint title, double repeat, Py_ssize_t half, Py_ssize_t* position,
 ) except -1:
     """A token (or on ``_terms``'s slow path, the part of one between unspaced characters),
@@ -395,7 +598,7 @@ cdef inline int _scan_piece(
             ch = _at(chars, k)
             if _is_alpha(ch) if alpha else _is_letter(ch):
                 k = _without_possessive(chars, i, j)
-                _count(&counts.items[counts.slot(chars, text, i, k)], title, repeat, half, position)
+                _count(&counts.items[counts.slot(chars, i, k)], title, repeat, half, position)
                 break
     return 0
 
@@ -412,7 +615,7 @@ cdef int _scan_terms(
             i += 1
             continue
         j = _token_end(&chars, i, n, False)
-        _scan_piece(counts, &chars, text, i, j, False, title, repeat, half, position)
+        _scan_piece(counts, &chars, i, j, False, title, repeat, half, position)
         i = j
     return 0
 
@@ -439,16 +642,16 @@ cdef int _scan_unspaced(
                 continue
             if k > run:
                 has_previous = False  # a token between: no bigram across it
-                _scan_piece(counts, &chars, text, run, k, True, title, repeat, half, position)
+                _scan_piece(counts, &chars, run, k, True, title, repeat, half, position)
             if has_previous:
                 _count(&counts.items[counts.pair_slot(previous, ch)], title, repeat, half, position)
-            _count(&counts.items[counts.slot(&chars, text, k, k + 1)], title, repeat, half, position)
+            _count(&counts.items[counts.slot(&chars, k, k + 1)], title, repeat, half, position)
             previous = ch
             has_previous = True
             run = k + 1
         if j > run:
             has_previous = False
-            _scan_piece(counts, &chars, text, run, j, True, title, repeat, half, position)
+            _scan_piece(counts, &chars, run, j, True, title, repeat, half, position)
         i = j
     return 0
 
@@ -476,19 +679,35 @@ cdef inline double _tf_weight(double count, double weight) noexcept:
     return ((1.0 + log(count)) if count >= 1.0 else count) * weight
 
 
+cdef inline _Word* _word_of(Weights weights, const _Term* term) except NULL:
+    """The memo's entry of a counted term (read from the text, or a bigram's two code points)."""
+    if term.data is NULL:
+        return weights._find(term.hash, 4, term.pair, 2)
+    return weights._find(
+        term.hash, term.kind, <const char*>term.data + term.start * term.kind, term.length
+    )
+
+
 def term_weights(str title, str body, long repeat, Py_ssize_t half, Weights weights):
     """The nonzero weighted terms of a folded, case-folded title and lead+body, as
     ``newsfold.stories.features._term_weights_py`` computes them."""
     cdef _Counts counts = _term_counts(title, body, repeat, half)
     cdef Py_ssize_t slot
+    cdef _Word* word
+    cdef PyObject* text
     cdef double weight
     cdef dict out = {}
-    for slot in range(counts.size):
-        term = counts.terms[slot]
-        weight = weights._weight(term)
-        if weight != 0.0:
-            out[term] = _tf_weight(counts.items[slot].count, weight)
-    return out
+    weights._enter()
+    try:
+        for slot in range(counts.size):
+            word = _word_of(weights, &counts.items[slot])
+            text = word.word
+            weight = weights._weight(word)
+            if weight != 0.0:
+                out[<object>text] = _tf_weight(counts.items[slot].count, weight)
+        return out
+    finally:
+        weights._leave()
 
 
 def term_features(
@@ -498,13 +717,20 @@ def term_features(
     cdef _Counts counts = _term_counts(title, body, repeat, half)
     cdef _Ranking ranking = _Ranking(counts.size)
     cdef Py_ssize_t slot
+    cdef _Word* word
+    cdef PyObject* text
     cdef double weight
-    for slot in range(counts.size):
-        term = counts.terms[slot]  # held by counts.terms
-        weight = weights._weight(term)
-        if weight != 0.0:  # most words are common (weight 0): no logarithm for them
-            ranking.add(_tf_weight(counts.items[slot].count, weight), term)
-    return ranking.normalised(keep)
+    weights._enter()
+    try:
+        for slot in range(counts.size):
+            word = _word_of(weights, &counts.items[slot])
+            text = word.word  # held by the memo until ``_leave``
+            weight = weights._weight(word)
+            if weight != 0.0:  # most words are common (weight 0): no logarithm for them
+                ranking.add(_tf_weight(counts.items[slot].count, weight), text)
+        return ranking.normalised(keep)
+    finally:
+        weights._leave()
 
 
 cdef inline bint _is_upper_token(const _Chars* text, Py_ssize_t i, Py_ssize_t j) noexcept:
@@ -552,14 +778,77 @@ def entity_counts(
     ``text[bounds[2k]:bounds[2k + 1]]`` (``newsfold._text.sentence_bounds``):
     ``newsfold.stories.features.entity_tokens``, counted as ``Counter.update`` does.
     A capitalised word opening a sentence as common as ``common`` (zipf) is not a name."""
+    weights._enter()
+    try:
+        _scan_entities(text, bounds, counts, None, None, weights, connectors, common)
+    finally:
+        weights._leave()
+
+
+cdef inline bint _all_digits(const _Term* term) noexcept:
+    """``str.isdigit()`` of a counted term (of one character or more)."""
+    cdef Py_ssize_t k
+    for k in range(term.length):
+        if not Py_UNICODE_ISDIGIT(_term_at(term, k)):
+            return False
+    return True
+
+
+def entity_features_of(
+    list texts, list bounds, Weights weights, frozenset connectors, double common,
+    Py_ssize_t keep,
+):
+    """``entity_features`` of the counts ``entity_counts`` makes of ``texts`` (folded, stripped,
+    non-empty; ``bounds[k]`` the sentence bounds of ``texts[k]``), the tokens counted in a table
+    of code points (no str made per occurrence in an ASCII text, none per distinct token found
+    in the memo), then ranked as the twin ranks them."""
+    cdef _Counts table = _Counts()
+    cdef list alive = []  # the strs the table's terms point into
+    cdef Py_ssize_t k, slot
+    cdef _Term* term
+    cdef _Word* word
+    cdef PyObject* text
+    cdef _Ranking ranking
+    weights._enter()
+    try:
+        for k in range(len(texts)):
+            _scan_entities(texts[k], bounds[k], None, table, alive, weights, connectors, common)
+        ranking = _Ranking(table.size)
+        for slot in range(table.size):
+            term = &table.items[slot]
+            if term.length > 1 and not _all_digits(term):
+                word = _word_of(weights, term)
+                text = word.word  # held by the memo until ``_leave``
+                # ``term.count`` is a whole number (each occurrence adds 1.0): the twin's int.
+                ranking.add(_entity_weight(<long>term.count, weights._weight(word)), text)
+        return ranking.normalised(keep)
+    finally:
+        weights._leave()
+
+
+cdef int _scan_entities(
+    str text, list bounds, dict counts, _Counts table, list alive, Weights weights,
+    frozenset connectors, double common,
+) except -1:
+    """The entity tokens of ``text`` (see ``entity_counts``), counted into the dict ``counts``,
+    or when it is None into ``table`` (the strs its terms point into appended to ``alive``).
+    An ASCII text counted into a table is lower-cased once (casefold lower-cases A-Z and
+    changes nothing else there): its tokens are then read in place."""
     cdef _Chars chars = _chars(text)
+    cdef _Chars low, piece
     cdef Py_ssize_t n, i, j, count, t, u, first, last, b
     cdef Py_ssize_t capacity = chars.length // 2 + 1
     cdef Py_ssize_t* starts = <Py_ssize_t*>malloc(capacity * sizeof(Py_ssize_t))
     cdef Py_ssize_t* ends = <Py_ssize_t*>malloc(capacity * sizeof(Py_ssize_t))
     cdef char* upper = <char*>malloc(capacity)
     cdef str token
+    cdef str lowered = None
+    cdef double opening
     cdef PyObject* found
+    if counts is None and text.isascii():
+        lowered = text.lower()
+        alive.append(lowered)
+        low = _chars(lowered)
     try:
         if starts is NULL or ends is NULL or upper is NULL:
             raise MemoryError()
@@ -604,9 +893,21 @@ def entity_counts(
                     else:
                         break
                 first = t
-                if t == 0 and weights._zipf(_casefolded(&chars, text, starts[0], ends[0])) >= common:
-                    # Opening a sentence, a common word is not (part of) a name.
-                    first = 1
+                if t == 0:
+                    if lowered is not None:
+                        i = starts[0]
+                        j = ends[0]
+                        opening = weights._find(
+                            _fnv(1, <const char*>low.data + i, j - i), 1,
+                            <const char*>low.data + i, j - i,
+                        ).zipf
+                    else:
+                        opening = weights._find_str(
+                            _casefolded(&chars, text, starts[0], ends[0])
+                        ).zipf
+                    if opening >= common:
+                        # Opening a sentence, a common word is not (part of) a name.
+                        first = 1
                 for last in range(first, u):
                     if upper[last] != 2:
                         continue
@@ -614,14 +915,25 @@ def entity_counts(
                     j = ends[last]
                     if j - i > 5 and _is_upper_token(&chars, i, j):
                         continue  # a long all-capital run is a shouted lead-in, not a name
+                    if lowered is not None:
+                        # _base of the lower-cased token, in place
+                        j = _without_possessive(&low, i, j)
+                        table.items[table.slot(&low, i, j)].count += 1.0
+                        continue
                     token = _base(_casefolded(&chars, text, i, j))
-                    found = PyDict_GetItem(counts, token)
-                    counts[token] = 1 if found is NULL else <object>found + 1
+                    if counts is not None:
+                        found = PyDict_GetItem(counts, token)
+                        counts[token] = 1 if found is NULL else <object>found + 1
+                    else:
+                        alive.append(token)
+                        piece = _chars(token)
+                        table.items[table.slot(&piece, 0, piece.length)].count += 1.0
                 t = u
     finally:
         free(starts)
         free(ends)
         free(upper)
+    return 0
 
 
 cdef inline double _entity_weight(long count, double weight) noexcept:
@@ -634,20 +946,32 @@ def entity_weights(counts, Weights weights):
     its word weight, at least 1; digits and single characters left out."""
     cdef dict out = {}
     cdef str token
-    for token, count in counts.items():
-        if len(token) > 1 and not token.isdigit():
-            out[token] = _entity_weight(count, weights._weight(token))
-    return out
+    weights._enter()
+    try:
+        for token, count in counts.items():
+            if len(token) > 1 and not token.isdigit():
+                out[token] = _entity_weight(count, weights._weight(weights._find_str(token)))
+        return out
+    finally:
+        weights._leave()
 
 
 def entity_features(dict counts, Weights weights, Py_ssize_t keep):
     """``normalised(entity_weights(counts, weights), keep)`` without the dict between them."""
     cdef _Ranking ranking = _Ranking(len(counts))
     cdef str token
-    for token, count in counts.items():  # held by counts
-        if len(token) > 1 and not token.isdigit():
-            ranking.add(_entity_weight(count, weights._weight(token)), token)
-    return ranking.normalised(keep)
+    cdef _Word* word
+    cdef PyObject* text
+    weights._enter()
+    try:
+        for token, count in counts.items():
+            if len(token) > 1 and not token.isdigit():
+                word = weights._find_str(token)
+                text = word.word  # the interned token, held by the memo until ``_leave``
+                ranking.add(_entity_weight(count, weights._weight(word)), text)
+        return ranking.normalised(keep)
+    finally:
+        weights._leave()
 
 
 cdef inline bint _before(const _Ranked* x, const _Ranked* y) noexcept:
@@ -662,8 +986,9 @@ cdef inline bint _before(const _Ranked* x, const _Ranked* y) noexcept:
 cdef int _sort_ranked(_Ranked* items, Py_ssize_t n) except -1:
     """Sort by ``_before``: runs of 8 by insertion, then merged bottom-up (the comparison
     inlined, which qsort's callback is not)."""
-    cdef Py_ssize_t start, end, i, j, width, middle, left, k
+    cdef Py_ssize_t start, end, i, j, width, middle, left, k, right
     cdef _Ranked item
+    cdef _Ranked* chosen
     cdef _Ranked* buffer
     cdef _Ranked* source = items
     cdef _Ranked* target
@@ -692,12 +1017,13 @@ cdef int _sort_ranked(_Ranked* items, Py_ssize_t n) except -1:
             j = middle
             k = left
             while i < middle and j < end:
-                if _before(&source[j], &source[i]):
-                    target[k] = source[j]
-                    j += 1
-                else:
-                    target[k] = source[i]
-                    i += 1
+                # Which side goes first is a coin toss to the branch predictor: taken as a
+                # value (a conditional move of the pointer), not as a branch.
+                right = _before(&source[j], &source[i])
+                chosen = &source[j] if right else &source[i]
+                target[k] = chosen[0]
+                j += right
+                i += 1 - right
                 k += 1
             while i < middle:
                 target[k] = source[i]
@@ -758,11 +1084,11 @@ cdef class _Ranking:
     def __dealloc__(self):
         free(self.items)
 
-    cdef void add(self, double weight, object term) noexcept:
+    cdef void add(self, double weight, PyObject* term) noexcept:
         """Keep ``term`` when its weight is positive (there is room: one per capacity)."""
         if weight > 0:
             self.items[self.size].weight = weight
-            self.items[self.size].term = <PyObject*>term
+            self.items[self.size].term = term
             self.size += 1
 
     cdef tuple normalised(self, Py_ssize_t keep):
@@ -794,7 +1120,7 @@ def normalised(dict weights, Py_ssize_t keep):
     terms interned."""
     cdef _Ranking ranking = _Ranking(len(weights))
     for term, value in weights.items():  # held by weights
-        ranking.add(value, term)
+        ranking.add(value, <PyObject*>term)
     return ranking.normalised(keep)
 
 
@@ -830,6 +1156,21 @@ cdef inline bint _iso_date_at(const _Chars* text, Py_ssize_t i, Py_ssize_t n) no
 cdef inline bint _is_group_separator(Py_UCS4 ch) noexcept:
     # [,.\u00a0 ]
     return ch == u',' or ch == u'.' or ch == u'\u00a0' or ch == u' '
+
+
+cdef inline Py_ssize_t _next_decimal(const _Chars* text, Py_ssize_t i, Py_ssize_t n) noexcept:
+    """The first position from ``i`` holding a decimal digit (``n`` when none). Digits are
+    rare in text: a one-byte text (Latin-1, whose only decimal digits are 0-9) is scanned by
+    its bytes, one unsigned comparison each."""
+    cdef const unsigned char* latin
+    if text.kind == 1:
+        latin = <const unsigned char*>text.data
+        while i < n and <unsigned int>latin[i] - 48 >= 10:
+            i += 1
+        return i
+    while i < n and not _is_decimal(_at(text, i)):
+        i += 1
+    return i
 
 
 cdef inline Py_ssize_t _run(const _Chars* text, Py_ssize_t i, Py_ssize_t n) noexcept:
@@ -904,7 +1245,10 @@ def numbers_and_dates(str text):
     cdef str digits
     cdef Py_UCS4 ch
     # ISO dates first, each then replaced by a space (a date's parts are not numbers).
-    while i < n:
+    while True:
+        i = _next_decimal(&chars, i, n)  # a date starts with a digit
+        if i >= n:
+            break
         ch = _at(&chars, i)
         if (ch == u'1' or ch == u'2') and _iso_date_at(&chars, i, n):
             dates.add(text[i:i + 10])
@@ -919,10 +1263,10 @@ def numbers_and_dates(str text):
         chars = _chars(text)
         n = chars.length
     i = 0
-    while i < n:
-        if not _is_decimal(_at(&chars, i)):
-            i += 1
-            continue
+    while True:
+        i = _next_decimal(&chars, i, n)
+        if i >= n:
+            break
         end = _grouped_end(&chars, i, n)
         if end < 0:
             # \d+(?:[.,]\d+)?, both runs taken whole

@@ -216,6 +216,7 @@ class _Zipf:
     @staticmethod
     def cache_clear() -> None:
         _zipf_memo.cache_clear()
+        _compiled_weights.cache_clear()  # the kernel's memo, which holds zipf values too
 
 
 zipf = _Zipf()
@@ -231,8 +232,10 @@ def _tables(languages: tuple[str, ...]) -> tuple[dict[str, float], ...]:
 
 _COMPOUND = re.compile(r"['\-]")
 
-# Words remembered per weighting (languages and idf settings): about 60 MB at the bound, which
-# the distinct words of some 100k news articles reach; past it the memo starts again.
+# Words remembered per weighting (languages and idf settings): about 60 MB at the bound in the
+# dict of ``term_weight``, up to 64 MB of slots plus the words in the compiled kernel's memo
+# (32-byte slots, at most half full), which the distinct words of some 100k news articles reach;
+# past it the memo starts again.
 _WEIGHT_MEMO_SIZE = 1 << 19
 
 
@@ -240,10 +243,30 @@ _WEIGHT_MEMO_SIZE = 1 << 19
 # the three idf settings, so one dict per such combination answers the repeated look-ups of
 # common words in a few tens of nanoseconds (a call of ``zipf`` through lru_cache costs more).
 @lru_cache(maxsize=4)
-def _weight_memo(
+def _weight_memo_dict(
     languages: tuple[str, ...], ceiling: float, floor_zipf: float, power: float
 ) -> dict[str, float]:
     return {}
+
+
+class _WeightMemo:
+    """The weight memo of ``term_weight`` (a dict per weighting);
+    ``_weight_memo.cache_clear()`` forgets it and the compiled kernel's memo alike."""
+
+    __slots__ = ()
+
+    def __call__(
+        self, languages: tuple[str, ...], ceiling: float, floor_zipf: float, power: float
+    ) -> dict[str, float]:
+        return _weight_memo_dict(languages, ceiling, floor_zipf, power)
+
+    @staticmethod
+    def cache_clear() -> None:
+        _weight_memo_dict.cache_clear()
+        _compiled_weights.cache_clear()
+
+
+_weight_memo = _WeightMemo()
 
 
 def term_weight(word: str, languages: tuple[str, ...], options: StoryOptions) -> float:
@@ -286,16 +309,32 @@ class _WeightsPy:
 
 
 def _weights_compiled(languages: tuple[str, ...], options: StoryOptions) -> _WordWeights:
-    """The compiled ``_WordWeights``, on the same memos as ``term_weight`` and ``zipf``."""
-    weights: _WordWeights = _kernel.Weights(
+    """The compiled ``_WordWeights`` of a weighting, one per process (it holds the memo)."""
+    return _compiled_weights(
         languages,
-        _weight_memo(languages, options.idf_ceiling, options.idf_floor_zipf, options.idf_power),
-        _zipf_memo(languages),
-        _tables(languages),
         options.idf_ceiling,
         options.idf_floor_zipf,
         options.idf_power,
         _WEIGHT_MEMO_SIZE,
+    )
+
+
+# The compiled weights keep their own memo of words (their zipf, weight and interned str,
+# keyed by code points, so that a word read from a text is looked up without a str made of it):
+# one per weighting and bound, kept across articles; ``_weight_memo.cache_clear()`` and
+# ``zipf.cache_clear()`` forget them.
+@lru_cache(maxsize=4)
+def _compiled_weights(
+    languages: tuple[str, ...], ceiling: float, floor_zipf: float, power: float, bound: int
+) -> _WordWeights:
+    weights: _WordWeights = _kernel.Weights(
+        languages,
+        _tables(languages),
+        ceiling,
+        floor_zipf,
+        power,
+        bound,
+        _zipf_memo(languages),
         _ZIPF_MEMO_SIZE,
     )
     return weights
@@ -588,8 +627,20 @@ def _terms_and_entities_compiled(
     name_sources = (
         [folded_lead, folded_body] if capitalised else [folded_title, folded_lead, folded_body]
     )
-    counts = _count_entities(name_sources, weights)
-    return terms, _kernel.entity_features(counts, weights, options.max_terms)
+    return terms, _entity_features_compiled(name_sources, weights, options.max_terms)
+
+
+def _entity_features_compiled(
+    folded_texts: list[str], weights: _WordWeights, keep: int
+) -> tuple[tuple[str, float], ...]:
+    """``_entity_features_py`` of the counts of already folded texts, in one kernel: the
+    tokens counted by their code points (``_count_entities`` gives the counts as a dict)."""
+    texts = [text for text in (folded.strip() for folded in folded_texts) if text]
+    bounds = [_sentence_bounds(text, _ABBREVIATIONS) for text in texts]
+    entities: tuple[tuple[str, float], ...] = _kernel.entity_features_of(
+        texts, bounds, weights, _CONNECTORS, _COMMON_NAME_ZIPF, keep
+    )
+    return entities
 
 
 def _count_entities(folded_texts: list[str], weights: _WordWeights) -> dict[str, int]:
@@ -618,6 +669,7 @@ try:
         _kernel.term_features,
         _kernel.entity_counts,
         _kernel.entity_features,
+        _kernel.entity_features_of,
         _kernel.Weights,
     )
     _zipf_of_tables, _numbers_and_dates = _compiled[:2]
