@@ -7,8 +7,8 @@ the Hugging Face hub switched off, so nothing is fetched at run time. The embedd
 then joins the similarity mix with that weight.
 
 Measured with ``bench/stories.py --embed-weight W`` (see README): features with the model ran
-at about 20 articles/s on one core; without it ``bench/stories.py`` now prints 4,100 (Multi-News)
-to 7,900 (ECB+) articles/s.
+at about 20 articles/s on one core; without it ``bench/stories.py`` now prints 6,900 (Multi-News)
+to 14,000 (ECB+) articles/s.
 """
 
 from __future__ import annotations
