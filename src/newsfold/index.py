@@ -54,7 +54,16 @@ from .stories.partition import bounded_pieces
 
 ProgressHook = Callable[[int], None]
 # The fields of an ``articles.jsonl`` record that the clean stage fills (null without it).
-CLEANED_FIELDS = ("title", "standfirst", "body", "dateline", "credit", "byline", "published", "lang")
+CLEANED_FIELDS = (
+    "title",
+    "standfirst",
+    "body",
+    "dateline",
+    "credit",
+    "byline",
+    "published",
+    "lang",
+)
 
 # How many decoded story features an Index keeps in memory (see Index._features). An entry
 # weighs ~19.5 KB with its link view (tracemalloc over 2,000 stored features of ~113 terms:
@@ -80,15 +89,22 @@ def counted_as_repeat(page: Page, digest: str, known: str | None, report: RunRep
     if known == digest:
         report.already_stored += 1
     else:
-        report.skip(Skip(page.id, page.origin or page.id, "id already stored",
-                         "another page with this id and other content is in the store"))
+        report.skip(
+            Skip(
+                page.id,
+                page.origin or page.id,
+                "id already stored",
+                "another page with this id and other content is in the store",
+            )
+        )
     return True
 
 
 def failure_skip(page: Page, exc: Exception) -> Skip:
     """The skip of a page whose processing raised, with the error's type and message."""
-    return Skip(page.id, page.origin or page.id, "failed to process",
-                f"{type(exc).__name__}: {exc}"[:300])
+    return Skip(
+        page.id, page.origin or page.id, "failed to process", f"{type(exc).__name__}: {exc}"[:300]
+    )
 
 
 def compared_text(
@@ -216,8 +232,13 @@ class Index:
         fresh = SiteLineStats()
         counted: set[str] = set()
         for item in batch:
-            if (isinstance(item, Page) and item.site and item.text is not None
-                    and item.id not in known and item.id not in counted):
+            if (
+                isinstance(item, Page)
+                and item.site
+                and item.text is not None
+                and item.id not in known
+                and item.id not in counted
+            ):
                 # An id given twice is stored once (the second is a duplicate): count it once.
                 counted.add(item.id)
                 fresh.update(item.site, item.text)
@@ -307,8 +328,12 @@ class Index:
                 article = dataclasses.replace(article, published=page.published)
             return article
         return Article(
-            id=page.id, paragraphs=raw_paragraphs(page), site=page.site, url=page.url,
-            fetched_at=page.fetched_at, published=page.published,
+            id=page.id,
+            paragraphs=raw_paragraphs(page),
+            site=page.site,
+            url=page.url,
+            fetched_at=page.fetched_at,
+            published=page.published,
         )
 
     def _link_story(self, article: Article, report: RunReport) -> None:
@@ -378,7 +403,9 @@ class Index:
             with report.timed("copies"):
                 groups = _components(nodes, [(p.a, p.b) for p in pairs])
                 group_of, retired_groups = assign_ids(
-                    groups, {a: g for a, (g, _) in previous.items()}, "g",
+                    groups,
+                    {a: g for a, (g, _) in previous.items()},
+                    "g",
                     _StoredIds(store, "copy_group", {g for g, _ in previous.values() if g}),
                 )
                 retired.update(retired_groups)
@@ -391,21 +418,23 @@ class Index:
                 stories = []
                 for piece in bounded_pieces(nodes, links, groups, features, settings.stories):
                     stories += stories_from_links(
-                        {m: features[m] for m in piece.members}, piece.links,
-                        piece.copy_groups, settings.stories,
+                        {m: features[m] for m in piece.members},
+                        piece.links,
+                        piece.copy_groups,
+                        settings.stories,
                     )
                 stories.sort()
                 story_of, retired_stories = assign_ids(
-                    stories, {a: s for a, (_, s) in previous.items()}, "s",
+                    stories,
+                    {a: s for a, (_, s) in previous.items()},
+                    "s",
                     _StoredIds(store, "story", old_story_ids),
                 )
                 retired.update(retired_stories)
             with report.timed("digest"):
                 self._write_stories(stories, story_of, group_of, articles, pairs, report)
                 store.delete_stories(old_story_ids - set(story_of.values()))
-        store.upsert_assignments(
-            (a, group_of.get(a), story_of.get(a)) for a in sorted(affected)
-        )
+        store.upsert_assignments((a, group_of.get(a), story_of.get(a)) for a in sorted(affected))
         store.put_aliases(retired, set(group_of.values()) | set(story_of.values()))
 
     def _write_stories(
@@ -435,8 +464,9 @@ class Index:
         digests: list[Digest | str | None] = [None] * len(changed)
         if self.settings.runs("digest"):
             digests = list(
-                _digests([(a, g) for _, _, a, g in changed], self.settings.digest,
-                         self.settings.workers)
+                _digests(
+                    [(a, g) for _, _, a, g in changed], self.settings.digest, self.settings.workers
+                )
             )
         for (story, members_hash, _, _), digest in zip(changed, digests):
             if isinstance(digest, str):
@@ -460,8 +490,12 @@ class Index:
             for name in CLEANED_FIELDS:
                 record[name] = getattr(article, name) if cleaned else None
             record.update(
-                site=article.site, url=article.url, fetched_at=article.fetched_at,
-                reason=article.reason, copy_group=group, story=story,
+                site=article.site,
+                url=article.url,
+                fetched_at=article.fetched_at,
+                reason=article.reason,
+                copy_group=group,
+                story=story,
             )
             yield record
 
@@ -567,7 +601,9 @@ def _digests(
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=count, mp_context=context) as pool:
         yield from pool.map(
-            _digest_job, [(a, g, options) for a, g in jobs], chunksize=max(1, len(jobs) // (8 * count))
+            _digest_job,
+            [(a, g, options) for a, g in jobs],
+            chunksize=max(1, len(jobs) // (8 * count)),
         )
 
 
