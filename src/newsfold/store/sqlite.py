@@ -148,6 +148,10 @@ class Store:
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{self.path} is not a usable newsfold store: {exc}") from exc
         self._in_batch = False
+        # Why SQLite rolled back the batch being written by itself, if it did, and how many
+        # times it did on this connection (``_lost_batch``).
+        self._lost: BaseException | None = None
+        self._losses = 0
         # The fresh postings (story_terms_fresh) in memory, as of ``_fresh_seen`` (the highest
         # seq read) and ``_fresh_merges`` (the merge count they follow; None: not loaded).
         # Postings this connection writes are added as they are written; ``_fresh_journal``
@@ -162,8 +166,10 @@ class Store:
         self._fresh_journal: list[tuple[str, IndexEntry]] = []
         self._fresh_marks: list[int] = []
         # Rows of the batch being written that nothing reads before its end (pending marks,
-        # story links), written then in one statement each, in key order (see ``_defer``).
+        # story links), written then in one statement each, in key order (see ``_defer``);
+        # ``_flushed``: how many of each list a read inside the batch already wrote.
         self._deferred: dict[str, list[tuple[str, ...]]] = {_PENDING: [], _LINKS: []}
+        self._flushed = dict.fromkeys(self._deferred, 0)
 
     def _check_version(self) -> None:
         row = self._db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
@@ -197,38 +203,53 @@ class Store:
         if self._in_batch:
             yield
             return
-        self._db.execute("BEGIN IMMEDIATE")
-        self._in_batch = True
         try:
+            # Begun inside the try: an interrupt that arrives while BEGIN waits for another
+            # connection's batch is raised when it returns, and must not leave it open.
+            self._in_batch = True
+            self._db.execute("BEGIN IMMEDIATE")
             # No other connection writes while this one holds the batch: the fresh postings in
             # memory are brought up to date once, here, not before every look-up.
             self._sync_fresh()
             self._fresh_current = True
             yield
+            if self._lost is not None:
+                raise StoreError(
+                    f"{self.path}: SQLite rolled the batch back ({self._lost}); none of it was"
+                    " stored"
+                ) from self._lost
             self._flush_deferred()
             if self._fresh_postings >= _FRESH_MIN and self._fresh_postings >= self._fresh_limit():
                 self._merge_fresh_terms()
-        except BaseException:
-            self._db.execute("ROLLBACK")
-            self._fresh_merges = None  # what memory holds may not be stored: read it again
-            raise
-        else:
             self._db.execute("COMMIT")
+        except BaseException:
+            if self._fresh_current:  # what memory holds may not be stored: read it again
+                self._fresh_merges = None
+            if self._db.in_transaction:  # SQLite may have rolled it back already
+                self._db.execute("ROLLBACK")
+            raise
         finally:
             self._in_batch = self._fresh_current = False
+            self._lost = None
             self._fresh_journal.clear()
             for rows in self._deferred.values():
                 rows.clear()
+            self._flushed = dict.fromkeys(self._deferred, 0)
 
     @contextmanager
     def savepoint(self) -> Iterator[None]:
         """Inside a batch: undo only this block's writes if it raises (one page's)."""
         self._db.execute("SAVEPOINT page")
+        losses = self._losses
         self._fresh_marks.append(len(self._fresh_journal))
+        fresh_seen = self._fresh_seen
         deferred_marks = {sql: len(rows) for sql, rows in self._deferred.items()}
+        flushed = dict(self._flushed)
         try:
             yield
-        except BaseException:
+        except BaseException as exc:
+            if self._lost_batch(exc, losses):
+                raise
             self._db.execute("ROLLBACK TO page")
             self._db.execute("RELEASE page")
             mark = self._fresh_marks[-1]
@@ -236,13 +257,38 @@ class Store:
                 self._fresh.discard_last(article_id, entry)
                 self._fresh_postings -= len(entry.terms)
             del self._fresh_journal[mark:]
+            # The rows this block appended to story_terms_fresh are gone, and SQLite's
+            # AUTOINCREMENT gives their seqs out again (its counter rolled back with them):
+            # another connection's next postings may take them, so they must not count as read.
+            self._fresh_seen = fresh_seen
             for sql, rows in self._deferred.items():
                 del rows[deferred_marks[sql] :]
+            # Deferred rows that a read inside this block wrote (those of earlier pages with
+            # them) were undone with it: they wait again.
+            self._flushed = flushed
             raise
         else:
+            if self._lost_batch(None, losses):
+                raise StoreError(f"{self.path}: SQLite rolled the batch back") from self._lost
             self._db.execute("RELEASE page")
         finally:
             self._fresh_marks.pop()
+
+    def _lost_batch(self, cause: BaseException | None, losses: int) -> bool:
+        """Whether SQLite rolled the whole transaction of the batch back by itself since the
+        savepoint began (its count of ``_losses`` then), as it may on SQLITE_FULL,
+        SQLITE_IOERR, SQLITE_NOMEM or an interrupt: the savepoint went with it.
+
+        A page's error is caught and the batch goes on (``Index._add_page_safely``): its next
+        statements would each commit alone (the rest of the batch landing piecemeal, a failed
+        page's site counts taken out of counts that were never stored). So a new transaction
+        is begun for them, and the batch rolls it back at its end and raises."""
+        if self._in_batch and not self._db.in_transaction:
+            if self._lost is None:
+                self._lost = cause or StoreError("the transaction ended inside a savepoint")
+            self._losses += 1
+            self._db.execute("BEGIN IMMEDIATE")
+        return self._losses != losses
 
     # -- settings that must not change under a store -------------------------------------------
 
@@ -332,10 +378,31 @@ class Store:
             stored = self.get_meta(f"rows:{table}")
             if stored is not None:
                 return int(stored)
-        count = int(self._db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])
-        if table in _COUNTED:
-            self.set_meta(f"rows:{table}", str(count))
-        return count
+            return self._stored_count(f"rows:{table}", f"SELECT COUNT(*) FROM {table}")
+        return int(self._db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])
+
+    def _stored_count(self, key: str, count_sql: str) -> int:
+        """Count by ``count_sql`` and keep the count in meta ``key`` (kept up to date by the
+        writes from then on), counted and stored by one statement: another connection that
+        committed between a count and its store would leave a wrong count for good (its
+        writes found no stored count to update). Outside a batch the store is not waited for:
+        a reader counts without storing when another connection holds a batch, or when the
+        store is read-only."""
+        insert = f"INSERT OR IGNORE INTO meta SELECT ?, ({count_sql})"
+        if self._in_batch:
+            self._db.execute(insert, (key,))
+            return int(self.get_meta(key) or 0)
+        timeout = int(self._db.execute("PRAGMA busy_timeout").fetchone()[0])
+        self._db.execute("PRAGMA busy_timeout = 0")
+        try:
+            self._db.execute(insert, (key,))
+        except sqlite3.OperationalError as exc:
+            if exc.sqlite_errorcode & 0xFF not in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_READONLY):
+                raise
+            return int(self._db.execute(count_sql).fetchone()[0])
+        finally:
+            self._db.execute(f"PRAGMA busy_timeout = {timeout}")
+        return int(self.get_meta(key) or 0)
 
     def _add_rows(self, table: str, change: int) -> None:
         """Keep the stored row count of ``table`` (when there is one) up to date."""
@@ -452,11 +519,13 @@ class Store:
 
     def _fresh_limit(self) -> int:
         """How many fresh postings are merged into story_terms (see ``_FRESH_SHARE``)."""
-        merged = self.get_meta("story_terms_merged")
-        if merged is None:  # counted once (a store made before fresh postings)
-            merged = str(self._db.execute("SELECT COUNT(*) FROM story_terms").fetchone()[0])
-            self.set_meta("story_terms_merged", merged)
-        return min(_FRESH_MAX, max(_FRESH_MIN, int(merged) // _FRESH_SHARE))
+        stored = self.get_meta("story_terms_merged")
+        merged = (  # counted once (a store made before fresh postings)
+            self._stored_count("story_terms_merged", "SELECT COUNT(*) FROM story_terms")
+            if stored is None
+            else int(stored)
+        )
+        return min(_FRESH_MAX, max(_FRESH_MIN, merged // _FRESH_SHARE))
 
     def _merge_fresh_terms(self) -> None:
         """Move the fresh postings into story_terms, in key order (inside the caller's
@@ -530,16 +599,20 @@ class Store:
             self._db.executemany(sql, rows)
 
     def _flush_deferred(self) -> None:
+        """Write the deferred rows not written yet (kept until the batch ends: a savepoint
+        rolled back may undo this write, see ``savepoint``)."""
         for sql, rows in self._deferred.items():
-            if rows:
-                self._db.executemany(sql, sorted(set(rows)))
-                rows.clear()
+            start = self._flushed[sql]
+            if len(rows) > start:
+                self._db.executemany(sql, sorted(set(rows[start:])))
+                self._flushed[sql] = len(rows)
 
     def pending(self) -> set[str]:
         self._flush_deferred()
         return {r[0] for r in self._db.execute("SELECT article FROM pending")}
 
     def clear_pending(self) -> None:
+        self._flush_deferred()  # marks made before, still waiting, are cleared too
         self._db.execute("DELETE FROM pending")
 
     def _select_in(self, sql: str, values: Collection[Any]) -> list[tuple[Any, ...]]:
@@ -618,9 +691,7 @@ class Store:
             f"SELECT COUNT(*) FROM (SELECT {column} FROM assignments WHERE {column} IS NOT NULL"
             f" GROUP BY {column} HAVING COUNT(*) > 1)"
         )
-        count = int(self._db.execute(sql).fetchone()[0])
-        self.set_meta(f"groups:{column}", str(count))
-        return count
+        return self._stored_count(f"groups:{column}", sql)
 
     def assignments(self) -> dict[str, tuple[str | None, str | None]]:
         return {
