@@ -271,6 +271,29 @@ def test_a_page_that_fails_is_skipped_and_the_run_goes_on(tmp_path: Path, monkey
     index.store.close()
 
 
+def test_a_page_that_fails_late_counts_as_a_skip_only(tmp_path: Path, monkeypatch: Any) -> None:
+    """A page that fails after it was kept and linked (its links and features written) is
+    undone whole: the report counts it as a skip, not as kept, and none of its links; its
+    features leave the cache."""
+    pages = [Page(id=f"p{i}", text=(SEEDS / SEED_IDS[i]).read_text()) for i in range(3)]
+    index = Index(Store(tmp_path / "late.db"), Settings(batch_size=10))
+    real = index._link_story
+
+    def fail_after_linking(article: Any, report: Any) -> None:
+        real(article, report)
+        if article.id == "p2":
+            raise ValueError("failed after linking")
+
+    monkeypatch.setattr(index, "_link_story", fail_after_linking)
+    report = index.add(pages)
+    assert report.skipped["failed to process"] == 1
+    assert report.pages_read == 3 and report.pages_kept == 2
+    assert report.story_links_new == index.store.count("story_links") == 1  # p0-p1 only
+    assert "p2" not in index._features and "p1" in index._features
+    assert set(index.store.articles()) == {"p0", "p1"}
+    index.store.close()
+
+
 def test_a_failed_page_and_a_repeated_id_leave_no_site_counts(
     tmp_path: Path, monkeypatch: Any
 ) -> None:

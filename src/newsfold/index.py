@@ -65,6 +65,15 @@ CLEANED_FIELDS = (
     "lang",
 )
 
+# The report's counts of what a page added (undone with the page when it fails).
+_PAGE_COUNTS = (
+    "pages_kept",
+    "no_article",
+    "too_short_to_compare",
+    "copy_pairs_new",
+    "story_links_new",
+)
+
 # How many decoded story features an Index keeps in memory (see Index._features). An entry
 # weighs ~19.5 KB with its link view (tracemalloc over 2,000 stored features of ~113 terms:
 # 15.1 KB decoded, 4.4 KB view), so ~195 MB when full; a miss costs ~90 us (66 decoding, 24 the
@@ -270,12 +279,18 @@ class Index:
         out of its site's stored counts again, so a page that was not stored counts nowhere.
         """
         fresh = page.id not in known
+        counts = {name: getattr(report, name) for name in _PAGE_COUNTS}
         try:
             with self.store.savepoint():
                 self._add_page(page, report, site_lines, known)
         except Exception as exc:  # noqa: BLE001 - reported with its type and message
+            # Nothing of the page was stored: it counts as a skip only, and its features
+            # (cached as they were written) are forgotten.
+            for name, value in counts.items():
+                setattr(report, name, value)
             if fresh:
                 known.pop(page.id, None)
+                self._features.pop(page.id, None)
             if counted_here and fresh and site_lines is not None and page.site and page.text:
                 keys = page_line_keys(page.text)
                 self.store.add_site_counts(page.site, -1, dict.fromkeys(keys, -1))
