@@ -15,6 +15,7 @@ import pytest
 from conftest import ecb_articles
 
 import newsfold.store.sqlite as sqlite_store
+from newsfold.errors import StoreError
 from newsfold.models import Article, Page
 from newsfold.store.sqlite import Store
 from newsfold.stories import StoryFeatures, StoryOptions, TermIndex, index_keys, story_features
@@ -218,13 +219,22 @@ def test_a_version_4_store_is_migrated(tmp_path: Path, small_merges: None) -> No
     store.close()
 
 
-def test_an_older_store_is_refused(tmp_path: Path) -> None:
+def test_an_older_store_is_refused_untouched(tmp_path: Path) -> None:
+    """A store of a version this newsfold can neither read nor migrate is refused before
+    anything is written to it (no table of the newer schema appears in it)."""
     path = tmp_path / "news.db"
     Store(path).close()
     with sqlite3.connect(path) as db:
+        db.execute("DROP TABLE story_terms_fresh")
         db.execute("UPDATE meta SET value='3' WHERE key='schema_version'")
-    with pytest.raises(Exception, match="schema version 3"):
-        Store(path)
+    for _ in range(2):
+        with pytest.raises(StoreError, match="schema version 3"):
+            Store(path)
+    with sqlite3.connect(path) as db:
+        tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        version = db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
+    assert "story_terms_fresh" not in tables and "story_terms" in tables
+    assert version == ("3",)
 
 
 def test_raw_pages_are_zlib_streams(tmp_path: Path) -> None:

@@ -143,10 +143,15 @@ class Store:
             # 130 MB of writes per 1,000 articles on the stories store bench, now in memory
             # (one page's worth at a time), as are the temporary B-trees of DISTINCT queries.
             self._db.execute("PRAGMA temp_store = MEMORY")
+            version = self._stored_version()  # checked before the schema script writes
             self._db.executescript(_SCHEMA)
-            self._check_version()
+            self._set_version(version)
         except sqlite3.DatabaseError as exc:
+            self._db.close()
             raise StoreError(f"{self.path} is not a usable newsfold store: {exc}") from exc
+        except StoreError:
+            self._db.close()
+            raise
         self._in_batch = False
         # Why SQLite rolled back the batch being written by itself, if it did, and how many
         # times it did on this connection (``_lost_batch``).
@@ -171,21 +176,36 @@ class Store:
         self._deferred: dict[str, list[tuple[str, ...]]] = {_PENDING: [], _LINKS: []}
         self._flushed = dict.fromkeys(self._deferred, 0)
 
-    def _check_version(self) -> None:
-        row = self._db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
+    def _stored_version(self) -> int | None:
+        """The store's schema version (None: a new store); a version this newsfold can neither
+        read nor migrate is refused before anything is written to the file."""
+        has_meta = self._db.execute(
+            "SELECT 1 FROM sqlite_master WHERE type='table' AND name='meta'"
+        ).fetchone()
+        row = (
+            self._db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
+            if has_meta
+            else None
+        )
         if row is None:
+            return None
+        version = int(row[0])
+        if version != SCHEMA_VERSION and version not in _MIGRATES_FROM:
+            raise StoreError(
+                f"{self.path} has schema version {version}, this newsfold reads version "
+                f"{SCHEMA_VERSION}: re-ingest into a new store"
+            )
+        return version
+
+    def _set_version(self, version: int | None) -> None:
+        if version is None:
             self._db.execute(
                 "INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
             )
-        elif int(row[0]) in _MIGRATES_FROM:
+        elif version in _MIGRATES_FROM:
             # the schema script above added what the newer version has (an empty table)
             self._db.execute(
                 "UPDATE meta SET value=? WHERE key='schema_version'", (str(SCHEMA_VERSION),)
-            )
-        elif int(row[0]) != SCHEMA_VERSION:
-            raise StoreError(
-                f"{self.path} has schema version {row[0]}, this newsfold reads version "
-                f"{SCHEMA_VERSION}: re-ingest into a new store"
             )
 
     def close(self) -> None:
