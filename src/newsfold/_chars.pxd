@@ -2,9 +2,13 @@
 """What the compiled text kernels (``_text.pyx``, ``stories/_features.pyx``) share: a str read
 in place, Python's ``\\w`` (``str.isalnum()`` or ``_``), with ASCII answered by comparisons (the
 Unicode database's answers for those code points: most characters of most news text are ASCII,
-and each database query is several calls), and the end of a word token."""
+and each database query is several calls), the end of a word token, and a case-folded slice."""
 
 from cpython.unicode cimport PyUnicode_DATA, PyUnicode_KIND, PyUnicode_READ, Py_UNICODE_ISALNUM
+
+
+cdef extern from "Python.h":
+    object PyUnicode_New(Py_ssize_t size, Py_UCS4 maxchar)
 
 
 cdef struct _Chars:
@@ -53,3 +57,19 @@ cdef inline Py_ssize_t _token_end(const _Chars* text, Py_ssize_t i, Py_ssize_t n
         while j < n and _is_word(_at(text, j)):
             j += 1
     return j
+
+
+cdef inline str _casefolded(const _Chars* chars, str text, Py_ssize_t i, Py_ssize_t j):
+    """``text[i:j].casefold()``; ASCII lower-cased here (casefold maps A-Z and nothing else)."""
+    cdef Py_ssize_t k
+    cdef Py_UCS4 ch
+    cdef unsigned char* out
+    for k in range(i, j):
+        if _at(chars, k) >= 128:
+            return text[i:j].casefold()
+    folded = PyUnicode_New(j - i, 127)
+    out = <unsigned char*>PyUnicode_DATA(folded)
+    for k in range(i, j):
+        ch = _at(chars, k)
+        out[k - i] = <unsigned char>(<unsigned int>ch + 32 if u"A" <= ch <= u"Z" else <unsigned int>ch)
+    return folded

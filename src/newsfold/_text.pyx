@@ -7,9 +7,9 @@ on random Unicode text. ``\\w`` is Python's: ``str.isalnum()`` or ``_``; ``\\s``
 ``str.isspace()``.
 """
 
-from cpython.unicode cimport PyUnicode_DATA, Py_UNICODE_ISLOWER, Py_UNICODE_ISSPACE
+from cpython.unicode cimport Py_UNICODE_ISLOWER, Py_UNICODE_ISSPACE
 
-from newsfold._chars cimport _Chars, _at, _chars, _is_word, _token_end
+from newsfold._chars cimport _Chars, _at, _casefolded, _chars, _is_word, _token_end
 
 
 cdef inline bint _is_space(Py_UCS4 ch) noexcept:
@@ -41,10 +41,6 @@ def word_tokens(str text, bint curly=False):
     return out
 
 
-cdef extern from "Python.h":
-    object PyUnicode_New(Py_ssize_t size, Py_UCS4 maxchar)
-
-
 cdef inline bint _is_ascii_other(Py_UCS4 ch) noexcept:
     """An ASCII character that neither ends a sentence nor is a CJK end: most characters. One
     test without a branch (a lookup in a bit mask of "!", "." and "?", code points 33, 46 and
@@ -64,8 +60,6 @@ cdef str _last_word(const _Chars* chars, str text, Py_ssize_t start, Py_ssize_t 
     """``text[start:end].casefold().strip("(\"'\u201c\u2018")``, made at once when the word
     is ASCII (casefold lower-cases A-Z and nothing else there; the curly quotes cannot occur)."""
     cdef Py_ssize_t k
-    cdef Py_UCS4 ch
-    cdef unsigned char* out
     for k in range(start, end):
         if _at(chars, k) >= 128:
             return text[start:end].casefold().strip("(\"'\u201c\u2018")
@@ -73,12 +67,7 @@ cdef str _last_word(const _Chars* chars, str text, Py_ssize_t start, Py_ssize_t 
         start += 1
     while end > start and _is_quote_or_paren(_at(chars, end - 1)):
         end -= 1
-    word = PyUnicode_New(end - start, 127)
-    out = <unsigned char*>PyUnicode_DATA(word)
-    for k in range(start, end):
-        ch = _at(chars, k)
-        out[k - start] = <unsigned char>(<unsigned int>ch + 32 if u"A" <= ch <= u"Z" else <unsigned int>ch)
-    return word
+    return _casefolded(chars, text, start, end)
 
 
 cdef inline bint _is_end(Py_UCS4 ch) noexcept:

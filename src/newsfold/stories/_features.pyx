@@ -31,7 +31,7 @@ from cpython.unicode cimport (
     Py_UNICODE_ISUPPER,
 )
 
-from newsfold._chars cimport _Chars, _at, _chars, _is_word, _token_end
+from newsfold._chars cimport _Chars, _at, _casefolded, _chars, _is_word, _token_end
 from libc.math cimport log, log10, sqrt, fabs, nearbyint, pow, isfinite
 from libc.stdlib cimport calloc, malloc, realloc, free
 from libc.string cimport memcmp, memcpy
@@ -40,7 +40,6 @@ cdef extern from "Python.h":
     # Called on two str (the ranked terms), where it cannot fail.
     int PyUnicode_Compare(PyObject* left, PyObject* right) noexcept
     void PyUnicode_InternInPlace(PyObject **p)
-    object PyUnicode_New(Py_ssize_t size, Py_UCS4 maxchar)
     object PyUnicode_FromKindAndData(int kind, const void* buffer, Py_ssize_t size)
 
 # Python 3.12 sums floats with compensation (sum() of a generator, as the twin does): there the
@@ -753,22 +752,6 @@ cdef inline str _base(str token):
     if n > 3 and token[n - 2] == u"'" and token[n - 1] == u's':
         return token[:n - 2]
     return token
-
-
-cdef str _casefolded(const _Chars* chars, str text, Py_ssize_t i, Py_ssize_t j):
-    """``text[i:j].casefold()``; ASCII lower-cased here (casefold maps A-Z and nothing else)."""
-    cdef Py_ssize_t k
-    cdef Py_UCS4 ch
-    cdef unsigned char* out
-    for k in range(i, j):
-        if _at(chars, k) >= 128:
-            return text[i:j].casefold()
-    folded = PyUnicode_New(j - i, 127)
-    out = <unsigned char*>PyUnicode_DATA(folded)
-    for k in range(i, j):
-        ch = _at(chars, k)
-        out[k - i] = <unsigned char>(<unsigned int>ch + 32 if u"A" <= ch <= u"Z" else <unsigned int>ch)
-    return folded
 
 
 def entity_counts(

@@ -177,6 +177,38 @@ cdef inline bint _same_term(SortedVector a, Py_ssize_t x, SortedVector b, Py_ssi
     return a.terms[x] == b.terms[y]
 
 
+cdef inline bint _next_shared(
+    SortedVector a, SortedVector b, Py_ssize_t* i, Py_ssize_t* j, Py_ssize_t* i_end,
+    Py_ssize_t* j_end
+) noexcept:
+    """One step of the merge of two vectors sorted by hash: advances ``i`` and ``j`` to the
+    next hash both hold and sets ``i_end``/``j_end`` past its runs (equal hashes: repeated or
+    colliding terms, for ``_same_term`` to tell apart); False when one vector is exhausted.
+    The caller goes on from ``i_end``, ``j_end``."""
+    cdef Py_ssize_t x = i[0], y = j[0], n = a.size, m = b.size
+    cdef long long ha, hb
+    cdef const long long* left = a.hashes
+    cdef const long long* right = b.hashes
+    while x < n and y < m:
+        ha = left[x]
+        hb = right[y]
+        if ha != hb:
+            # Most steps: advance the smaller side, without a branch to mispredict.
+            x += ha < hb
+            y += hb < ha
+            continue
+        i[0], j[0] = x, y
+        x += 1
+        while x < n and left[x] == ha:
+            x += 1
+        y += 1
+        while y < m and right[y] == ha:
+            y += 1
+        i_end[0], j_end[0] = x, y
+        return True
+    return False
+
+
 def sorted_cosine(SortedVector a, SortedVector b):
     """``cosine_with`` of two sorted vectors: the same products (one per shared term) summed
     by fsum, so the same float."""
@@ -184,34 +216,16 @@ def sorted_cosine(SortedVector a, SortedVector b):
 
 
 cdef double _cosine(SortedVector a, SortedVector b) except? -1.0:
-    cdef Py_ssize_t i = 0, j = 0, i_end, j_end, x, y
-    cdef Py_ssize_t n = a.size, m = b.size
-    cdef long long h, ha, hb
+    cdef Py_ssize_t i = 0, j = 0, i_end = 0, j_end = 0, x, y
     cdef list products = None
-    cdef const long long* left = a.hashes
-    cdef const long long* right = b.hashes
-    while i < n and j < m:
-        ha = left[i]
-        hb = right[j]
-        if ha != hb:
-            # Most steps: advance the smaller side, without a branch to mispredict.
-            i += ha < hb
-            j += hb < ha
-        else:
-            h = ha
-            i_end = i + 1
-            while i_end < n and a.hashes[i_end] == h:
-                i_end += 1
-            j_end = j + 1
-            while j_end < m and b.hashes[j_end] == h:
-                j_end += 1
-            for x in range(i, i_end):
-                for y in range(j, j_end):
-                    if _same_term(a, x, b, y):
-                        if products is None:
-                            products = []
-                        products.append(a.weights[x] * b.weights[y])
-            i, j = i_end, j_end
+    while _next_shared(a, b, &i, &j, &i_end, &j_end):
+        for x in range(i, i_end):
+            for y in range(j, j_end):
+                if _same_term(a, x, b, y):
+                    if products is None:
+                        products = []
+                    products.append(a.weights[x] * b.weights[y])
+        i, j = i_end, j_end
     if products is None:
         return 0.0
     return min(1.0, <double>fsum(products))
@@ -293,34 +307,17 @@ cdef inline bint _cosine_estimate(SortedVector a, SortedVector b, double* out) e
     """The cosine ``_cosine`` computes, but summed in plain doubles (the same products, in the
     vectors' hash order): writes it to ``out`` and returns True when it is within
     ``_SUM_ERROR_LIMIT`` of the exact one, False when the bound cannot be given."""
-    cdef Py_ssize_t i = 0, j = 0, i_end, j_end, x, y
-    cdef Py_ssize_t n = a.size, m = b.size, count = 0
-    cdef long long h, ha, hb
+    cdef Py_ssize_t i = 0, j = 0, i_end = 0, j_end = 0, x, y, count = 0
     cdef double total = 0.0, magnitude = 0.0, product
-    cdef const long long* left = a.hashes
-    cdef const long long* right = b.hashes
-    while i < n and j < m:
-        ha = left[i]
-        hb = right[j]
-        if ha != hb:
-            i += ha < hb
-            j += hb < ha
-        else:
-            h = ha
-            i_end = i + 1
-            while i_end < n and left[i_end] == h:
-                i_end += 1
-            j_end = j + 1
-            while j_end < m and right[j_end] == h:
-                j_end += 1
-            for x in range(i, i_end):
-                for y in range(j, j_end):
-                    if _same_term(a, x, b, y):
-                        product = a.weights[x] * b.weights[y]
-                        total += product
-                        magnitude += fabs(product)
-                        count += 1
-            i, j = i_end, j_end
+    while _next_shared(a, b, &i, &j, &i_end, &j_end):
+        for x in range(i, i_end):
+            for y in range(j, j_end):
+                if _same_term(a, x, b, y):
+                    product = a.weights[x] * b.weights[y]
+                    total += product
+                    magnitude += fabs(product)
+                    count += 1
+        i, j = i_end, j_end
     # Not "> limit" but "not <=": a NaN bound (from a NaN weight) is never trusted.
     if not ((count + 1) * _TWO_ROUNDOFFS * magnitude <= _SUM_ERROR_LIMIT):
         return False
@@ -719,39 +716,23 @@ cdef double _overlap(
     given, and inside it, ``b``'s in theirs), clipped to 1 as by ``np.minimum``.
 
     ``matches`` holds ``a.size * b.size`` entries, ``slots``/``filled`` ``a.size`` (scratch)."""
-    cdef Py_ssize_t i = 0, j = 0, i_end, j_end, x, y, count = 0, r
-    cdef Py_ssize_t n = a.size, m = b.size
-    cdef long long h, ha, hb
+    cdef Py_ssize_t i = 0, j = 0, i_end = 0, j_end = 0, x, y, count = 0, r
+    cdef Py_ssize_t n = a.size
     cdef double total = 0.0
-    cdef const long long* left = a.hashes
-    cdef const long long* right = b.hashes
     cdef bint plain = not a.repeats and not b.repeats
-    while i < n and j < m:
-        ha = left[i]
-        hb = right[j]
-        if ha != hb:
-            i += ha < hb
-            j += hb < ha
-        else:
-            h = ha
-            i_end = i + 1
-            while i_end < n and left[i_end] == h:
-                i_end += 1
-            j_end = j + 1
-            while j_end < m and right[j_end] == h:
-                j_end += 1
-            for x in range(i, i_end):
-                for y in range(j, j_end):
-                    if _same_term(a, x, b, y):
-                        if plain:  # one match per rank of a: its slot
-                            slots[a.ranks[x]] = a.weights[x] * b.weights[y]
-                            filled[a.ranks[x]] = 1
-                        else:
-                            matches[count].first = a.ranks[x]
-                            matches[count].second = b.ranks[y]
-                            matches[count].product = a.weights[x] * b.weights[y]
-                        count += 1
-            i, j = i_end, j_end
+    while _next_shared(a, b, &i, &j, &i_end, &j_end):
+        for x in range(i, i_end):
+            for y in range(j, j_end):
+                if _same_term(a, x, b, y):
+                    if plain:  # one match per rank of a: its slot
+                        slots[a.ranks[x]] = a.weights[x] * b.weights[y]
+                        filled[a.ranks[x]] = 1
+                    else:
+                        matches[count].first = a.ranks[x]
+                        matches[count].second = b.ranks[y]
+                        matches[count].product = a.weights[x] * b.weights[y]
+                    count += 1
+        i, j = i_end, j_end
     if count == 0:
         return 0.0
     if plain:
