@@ -264,11 +264,15 @@ def test_undated_and_windowed_lookups_match_after_merge(tmp_path: Path, small_me
             for a in articles.values()
         }
         store, memory = Store(tmp_path / f"w{options.window_days}.db"), TermIndex()
-        with store.batch():
-            for article_id, f in features.items():
-                entry = index_keys(f, options)[0]
-                store.put_story_features(article_id, f.to_dict(), entry)
-                memory.add(article_id, entry)
+        items = list(features.items())
+        for part in (items[:-2], items[-2:]):  # merged at the end of the first batch only
+            with store.batch():
+                for article_id, f in part:
+                    entry = index_keys(f, options)[0]
+                    store.put_story_features(article_id, f.to_dict(), entry)
+                    memory.add(article_id, entry)
+        assert store.get_meta("story_terms_merges") == "1"
+        assert 0 < store.fresh_postings()[0] < 40  # the last two articles' postings
         for f in features.values():
             lookup = index_keys(f, options)[1]
             assert store.story_candidates(lookup) == memory.candidates(lookup)

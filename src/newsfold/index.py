@@ -65,22 +65,13 @@ CLEANED_FIELDS = (
     "lang",
 )
 
-# The report's counts of what a page added (undone with the page when it fails).
-_PAGE_COUNTS = (
-    "pages_kept",
-    "no_article",
-    "too_short_to_compare",
-    "copy_pairs_new",
-    "story_links_new",
-)
-
 # How many decoded story features an Index keeps in memory (see Index._features). An entry
 # weighs ~19.5 KB with its link view (tracemalloc over 2,000 stored features of ~113 terms:
 # 15.1 KB decoded, 4.4 KB view), so ~195 MB when full; a miss costs ~90 us (66 decoding, 24 the
 # view). The features asked for are mostly of recent articles (candidates and the members of
 # the stories they touch): on the stories store bench (4,000 arrivals at 100k stored) all 87,108
 # requests were for the 1,200 articles before; a candidate found through a rare name can be
-# older. At 50,000 entries a long run grew to ~1 GB.
+# older. At 50,000 entries, 25,000 arrivals at 100k stored peaked at 853 MB.
 FEATURE_CACHE_SIZE = 10_000
 
 
@@ -279,7 +270,7 @@ class Index:
         out of its site's stored counts again, so a page that was not stored counts nowhere.
         """
         fresh = page.id not in known
-        counts = {name: getattr(report, name) for name in _PAGE_COUNTS}
+        counts = {name: getattr(report, name) for name in RunReport.PAGE_COUNTS}
         try:
             with self.store.savepoint():
                 self._add_page(page, report, site_lines, known)

@@ -7,7 +7,7 @@ from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 from .models import Skip
 
@@ -19,6 +19,16 @@ MAX_LISTED_SKIPS = 1000
 @dataclass
 class RunReport:
     """Counts and timings of one ingest or run; ``to_dict`` is the JSON written beside outputs."""
+
+    # The counts of what one page added, undone with the page when it fails
+    # (``Index._add_page_safely``).
+    PAGE_COUNTS: ClassVar[tuple[str, ...]] = (
+        "pages_kept",
+        "no_article",
+        "too_short_to_compare",
+        "copy_pairs_new",
+        "story_links_new",
+    )
 
     pages_read: int = 0
     pages_kept: int = 0

@@ -108,7 +108,9 @@ _RAW_LEVEL = 1
 # per article at 100k stored. Merged in key order, each page is written once per merge for all
 # the postings landing on it. The fraction bounds the merge work per article as the store
 # grows (a merge rewrites most of the tree's pages); the floor keeps small stores from merging
-# every few batches, the ceiling bounds the memory of the fresh postings (~100 bytes each).
+# every few batches, the ceiling bounds the memory of the fresh postings: ~220 bytes each as
+# read back by another connection (tracemalloc over the 34,677 of the bench store: 7.4 MB), so
+# ~90 MB at the ceiling.
 _FRESH_MIN, _FRESH_MAX, _FRESH_SHARE = 50_000, 400_000, 8
 
 
@@ -160,16 +162,15 @@ class Store:
         # The fresh postings (story_terms_fresh) in memory, as of ``_fresh_seen`` (the highest
         # seq read) and ``_fresh_merges`` (the merge count they follow; None: not loaded).
         # Postings this connection writes are added as they are written; ``_fresh_journal``
-        # holds those of open savepoints (``_fresh_marks``: its length at each), to be taken
-        # out again if one rolls back.
+        # holds those written while a savepoint is open (``_savepoints``: how many are), to be
+        # taken out again if one rolls back.
         self._fresh = TermIndex()
-        self._fresh_postings = 0
         self._fresh_seen = 0
         self._fresh_merges: str | None = None
         self._fresh_current = False  # up to date for the whole batch being written
         self._data_version: int | None = None
         self._fresh_journal: list[tuple[str, IndexEntry]] = []
-        self._fresh_marks: list[int] = []
+        self._savepoints = 0
         # Rows of the batch being written that nothing reads before its end (pending marks,
         # story links), written then in one statement each, in key order (see ``_defer``);
         # ``_flushed``: how many of each list a read inside the batch already wrote.
@@ -239,7 +240,8 @@ class Store:
                     " stored"
                 ) from self._lost
             self._flush_deferred()
-            if self._fresh_postings >= _FRESH_MIN and self._fresh_postings >= self._fresh_limit():
+            fresh = self._fresh.postings()
+            if fresh >= _FRESH_MIN and fresh >= self._fresh_limit():
                 self._merge_fresh_terms()
             self._db.execute("COMMIT")
         except BaseException:
@@ -260,8 +262,9 @@ class Store:
     def savepoint(self) -> Iterator[None]:
         """Inside a batch: undo only this block's writes if it raises (one page's)."""
         self._db.execute("SAVEPOINT page")
+        self._savepoints += 1
         losses = self._losses
-        self._fresh_marks.append(len(self._fresh_journal))
+        journal_mark = len(self._fresh_journal)
         fresh_seen = self._fresh_seen
         deferred_marks = {sql: len(rows) for sql, rows in self._deferred.items()}
         flushed = dict(self._flushed)
@@ -272,11 +275,9 @@ class Store:
                 raise
             self._db.execute("ROLLBACK TO page")
             self._db.execute("RELEASE page")
-            mark = self._fresh_marks[-1]
-            for article_id, entry in reversed(self._fresh_journal[mark:]):
+            for article_id, entry in reversed(self._fresh_journal[journal_mark:]):
                 self._fresh.discard_last(article_id, entry)
-                self._fresh_postings -= len(entry.terms)
-            del self._fresh_journal[mark:]
+            del self._fresh_journal[journal_mark:]
             # The rows this block appended to story_terms_fresh are gone, and SQLite's
             # AUTOINCREMENT gives their seqs out again (its counter rolled back with them):
             # another connection's next postings may take them, so they must not count as read.
@@ -292,7 +293,7 @@ class Store:
                 raise StoreError(f"{self.path}: SQLite rolled the batch back") from self._lost
             self._db.execute("RELEASE page")
         finally:
-            self._fresh_marks.pop()
+            self._savepoints -= 1
 
     def _lost_batch(self, cause: BaseException | None, losses: int) -> bool:
         """Whether SQLite rolled the whole transaction of the batch back by itself since the
@@ -392,22 +393,22 @@ class Store:
             raise ValueError(table)
         self._flush_deferred()
         if table in _COUNTED:
-            # Counted once, then kept up to date by the writes (``_add_rows``): every rebuild
-            # reports them, and a count over the table grew with the store (2 ms a batch for
-            # the stories of 1M articles).
-            stored = self.get_meta(f"rows:{table}")
-            if stored is not None:
-                return int(stored)
-            return self._stored_count(f"rows:{table}", f"SELECT COUNT(*) FROM {table}")
+            # Counted once, then kept up to date by the writes: every rebuild reports them,
+            # and a count over the table grew with the store (2 ms a batch for the stories of
+            # 1M articles).
+            return self._kept_count(f"rows:{table}", f"SELECT COUNT(*) FROM {table}")
         return int(self._db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])
 
-    def _stored_count(self, key: str, count_sql: str) -> int:
-        """Count by ``count_sql`` and keep the count in meta ``key`` (kept up to date by the
-        writes from then on), counted and stored by one statement: another connection that
-        committed between a count and its store would leave a wrong count for good (its
-        writes found no stored count to update). Outside a batch the store is not waited for:
-        a reader counts without storing when another connection holds a batch, or when the
-        store is read-only."""
+    def _kept_count(self, key: str, count_sql: str) -> int:
+        """The count kept in meta ``key``; the first time, counted by ``count_sql`` and stored,
+        to be kept up to date by the writes (``_add_to_count``) from then on. Counted and
+        stored by one statement: another connection that committed between a count and its
+        store would leave a wrong count for good (its writes found no stored count to update).
+        Outside a batch the store is not waited for: a reader counts without storing when
+        another connection holds a batch, or when the store is read-only."""
+        stored = self.get_meta(key)
+        if stored is not None:
+            return int(stored)
         insert = f"INSERT OR IGNORE INTO meta SELECT ?, ({count_sql})"
         if self._in_batch:
             self._db.execute(insert, (key,))
@@ -424,12 +425,11 @@ class Store:
             self._db.execute(f"PRAGMA busy_timeout = {timeout}")
         return int(self.get_meta(key) or 0)
 
-    def _add_rows(self, table: str, change: int) -> None:
-        """Keep the stored row count of ``table`` (when there is one) up to date."""
+    def _add_to_count(self, key: str, change: int) -> None:
+        """Keep the count in meta ``key`` up to date (when it is kept: see ``_kept_count``)."""
         if change:
             self._db.execute(
-                "UPDATE meta SET value = CAST(value AS INTEGER) + ? WHERE key = ?",
-                (change, f"rows:{table}"),
+                "UPDATE meta SET value = CAST(value AS INTEGER) + ? WHERE key = ?", (change, key)
             )
 
     # -- copies: signatures and LSH buckets (the CopyStorage protocol) --------------------------
@@ -469,7 +469,7 @@ class Store:
             "UPDATE copy_pairs SET data=? WHERE a=? AND b=?", (data, pair.a, pair.b)
         ).rowcount:
             self._db.execute("INSERT INTO copy_pairs VALUES (?, ?, ?)", (pair.a, pair.b, data))
-            self._add_rows("copy_pairs", 1)
+            self._add_to_count("rows:copy_pairs", 1)
 
     # -- stories: features, inverted index, links ----------------------------------------------
 
@@ -488,9 +488,8 @@ class Store:
             [value for term in entry.terms for value in (term, entry.slot, article_id)],
         )
         self._fresh.add(article_id, entry)
-        self._fresh_postings += len(entry.terms)
         self._fresh_seen = cursor.lastrowid or self._fresh_seen
-        if self._fresh_marks:
+        if self._savepoints:
             self._fresh_journal.append((article_id, entry))
 
     def story_candidates(self, lookup: IndexLookup) -> set[str]:
@@ -519,7 +518,7 @@ class Store:
             return  # no other connection committed since: memory is up to date
         merges = self.get_meta("story_terms_merges") or "0"
         if merges != self._fresh_merges:
-            self._fresh, self._fresh_postings, self._fresh_seen = TermIndex(), 0, 0
+            self._fresh, self._fresh_seen = TermIndex(), 0
             self._fresh_merges = merges
         rows = self._db.execute(
             "SELECT seq, term, slot, id FROM story_terms_fresh WHERE seq > ? ORDER BY seq",
@@ -527,7 +526,6 @@ class Store:
         )
         for seq, term, slot, article_id in rows:
             self._fresh.add(article_id, IndexEntry((term,), slot))
-            self._fresh_postings += 1
             self._fresh_seen = seq
         self._data_version = version
 
@@ -535,16 +533,11 @@ class Store:
         """How many postings are fresh (not yet merged into story_terms), and at how many they
         will be merged (at the end of a batch)."""
         self._sync_fresh()
-        return self._fresh_postings, self._fresh_limit()
+        return self._fresh.postings(), self._fresh_limit()
 
     def _fresh_limit(self) -> int:
         """How many fresh postings are merged into story_terms (see ``_FRESH_SHARE``)."""
-        stored = self.get_meta("story_terms_merged")
-        merged = (  # counted once (a store made before fresh postings)
-            self._stored_count("story_terms_merged", "SELECT COUNT(*) FROM story_terms")
-            if stored is None
-            else int(stored)
-        )
+        merged = self._kept_count("story_terms_merged", "SELECT COUNT(*) FROM story_terms")
         return min(_FRESH_MAX, max(_FRESH_MIN, merged // _FRESH_SHARE))
 
     def _merge_fresh_terms(self) -> None:
@@ -558,11 +551,10 @@ class Store:
         )
         added = self._db.total_changes - before
         self._db.execute("DELETE FROM story_terms_fresh")
-        merged = int(self.get_meta("story_terms_merged") or 0) + added
+        self._add_to_count("story_terms_merged", added)
         merges = str(int(self._fresh_merges or 0) + 1)
-        self.set_meta("story_terms_merged", str(merged))
         self.set_meta("story_terms_merges", merges)
-        self._fresh, self._fresh_postings, self._fresh_merges = TermIndex(), 0, merges
+        self._fresh, self._fresh_merges = TermIndex(), merges
 
     def story_features(self, ids: Collection[str]) -> dict[str, dict[str, Any]]:
         # orjson: read for every candidate not in an Index's cache (3x json's speed); story
@@ -675,20 +667,20 @@ class Store:
         rows = list(rows)
         # Only the counts already stored are kept up to date (``count_groups`` makes them).
         counted = {
-            i: (column, int(stored))
+            i: column
             for i, column in enumerate(_GROUP_COLUMNS)
-            if (stored := self.get_meta(f"groups:{column}")) is not None
+            if self.get_meta(f"groups:{column}") is not None
         }
         old = self.assignments_for([row[0] for row in rows]) if counted else {}
         involved = {
             i: {g for g in (*(o[i] for o in old.values()), *(r[i + 1] for r in rows)) if g}
             for i in counted
         }
-        before = {i: self._multi_member(counted[i][0], ids) for i, ids in involved.items()}
+        before = {i: self._multi_member(counted[i], ids) for i, ids in involved.items()}
         self._db.executemany("INSERT OR REPLACE INTO assignments VALUES (?, ?, ?)", rows)
-        for i, (column, total) in counted.items():
+        for i, column in counted.items():
             change = self._multi_member(column, involved[i]) - before[i]
-            self.set_meta(f"groups:{column}", str(total + change))
+            self._add_to_count(f"groups:{column}", change)
 
     def _multi_member(self, column: str, group_ids: Collection[str]) -> int:
         """How many of ``group_ids`` have two or more members (indexed look-ups)."""
@@ -704,14 +696,11 @@ class Store:
         each rebuild grew with the store: 9 ms at 100k articles)."""
         if column not in _GROUP_COLUMNS:
             raise ValueError(column)
-        stored = self.get_meta(f"groups:{column}")
-        if stored is not None:
-            return int(stored)
         sql = (
             f"SELECT COUNT(*) FROM (SELECT {column} FROM assignments WHERE {column} IS NOT NULL"
             f" GROUP BY {column} HAVING COUNT(*) > 1)"
         )
-        return self._stored_count(f"groups:{column}", sql)
+        return self._kept_count(f"groups:{column}", sql)
 
     def assignments(self) -> dict[str, tuple[str | None, str | None]]:
         return {
@@ -737,11 +726,11 @@ class Store:
             "UPDATE stories SET members_hash=?, data=? WHERE id=?", (members_hash, data, story.id)
         ).rowcount:
             self._db.execute("INSERT INTO stories VALUES (?, ?, ?)", (story.id, members_hash, data))
-            self._add_rows("stories", 1)
+            self._add_to_count("rows:stories", 1)
 
     def delete_stories(self, ids: Collection[str]) -> None:
         cursor = self._db.executemany("DELETE FROM stories WHERE id=?", [(i,) for i in ids])
-        self._add_rows("stories", -cursor.rowcount)
+        self._add_to_count("rows:stories", -cursor.rowcount)
 
     def put_aliases(self, retired: Mapping[str, str], assigned: Collection[str]) -> None:
         """Record merged ids; earlier aliases of a retired id follow it to the survivor.

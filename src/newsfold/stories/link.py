@@ -97,10 +97,12 @@ class TermIndex:
 
     def __init__(self) -> None:
         self._postings: dict[str, dict[int, list[str]]] = {}
+        self._count = 0
 
     def add(self, article_id: str, entry: IndexEntry) -> None:
         for term in entry.terms:
             self._postings.setdefault(term, {}).setdefault(entry.slot, []).append(article_id)
+        self._count += len(entry.terms)
 
     def discard_last(self, article_id: str, entry: IndexEntry) -> None:
         """Undo the latest ``add(article_id, entry)`` (adds are undone in reverse order)."""
@@ -110,6 +112,7 @@ class TermIndex:
             if not ids or ids[-1] != article_id:
                 raise ValueError(f"{article_id!r} is not the latest posting of {term!r}")
             ids.pop()
+            self._count -= 1
             if not ids:
                 del by_slot[entry.slot]
                 if not by_slot:
@@ -130,7 +133,8 @@ class TermIndex:
         return found
 
     def postings(self) -> int:
-        return sum(len(ids) for by_slot in self._postings.values() for ids in by_slot.values())
+        """How many postings were added (and not discarded)."""
+        return self._count
 
     def largest(self, count: int) -> list[tuple[int, str]]:
         """The ``count`` longest posting lists (all slots of a term), with their terms."""
