@@ -93,7 +93,7 @@ def _python_decisions(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(link, "_view_type", link._View)
     monkeypatch.setattr(link, "_view_similarity", None)
     monkeypatch.setattr(link, "_decide_many", None)
-    monkeypatch.setattr(link, "_combine_similarities", None)
+    monkeypatch.setattr(link, "_view_matrix", None)
     monkeypatch.setattr(link, "_shared_counts", link._shared_counts_py)
 
 
@@ -150,7 +150,7 @@ def test_similarity_matrix_matches_the_twin_with_dates_and_gaps(
     for options in (StoryOptions(), StoryOptions(window_days=0), StoryOptions(number_weight=0.0)):
         compiled = link.similarity_matrix(items, options)
         with monkeypatch.context() as patch:
-            patch.setattr(link, "_combine_similarities", None)
+            patch.setattr(link, "_view_matrix", None)
             patch.setattr(link, "_shared_counts", link._shared_counts_py)
             expected = link.similarity_matrix(items, options)
         assert np.array_equal(compiled, expected)

@@ -29,19 +29,6 @@ def decide_many(
     window_days: int,
     threshold: float,
 ) -> list[bool]: ...
-def combine_similarities(
-    terms: np.ndarray,
-    entities: np.ndarray,
-    shared_numbers: np.ndarray,
-    has_entities: np.ndarray,
-    number_counts: np.ndarray,
-    ordinals: np.ndarray,
-    absent: np.ndarray,
-    term_weight: float,
-    entity_weight: float,
-    number_weight: float,
-    window_days: float,
-) -> np.ndarray: ...
 def shared_counts(sets: list[tuple[str, ...]], size: int) -> np.ndarray: ...
 def view_matrix(
     views: list[LinkView],

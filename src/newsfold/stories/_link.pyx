@@ -409,51 +409,6 @@ def decide_many(
     return out
 
 
-def combine_similarities(
-    double[:, ::1] terms,
-    double[:, ::1] entities,
-    double[:, ::1] shared_numbers,
-    const unsigned char[::1] has_entities,
-    double[::1] number_counts,
-    double[::1] ordinals,
-    const unsigned char[::1] absent,
-    double term_weight,
-    double entity_weight,
-    double number_weight,
-    double window_days,
-):
-    """The last step of ``stories.link.similarity_matrix`` (options without embeddings) in one
-    pass: each entry computed with the same operations, in the same order, as the numpy twin's
-    whole-matrix expressions, so the same floats, without their dozen n x n temporaries."""
-    import numpy as np
-
-    cdef Py_ssize_t n = terms.shape[0], i, j
-    result_array = np.zeros((n, n))
-    cdef double[:, ::1] result = result_array
-    cdef double entity_on, number_on, smaller, part, total, mixed, value, gap
-    for i in range(n):
-        if absent[i]:
-            continue
-        for j in range(n):
-            if j == i or absent[j]:
-                continue
-            entity_on = 1.0 if has_entities[i] and has_entities[j] else 0.0
-            number_on = 1.0 if number_counts[i] > 0 and number_counts[j] > 0 else 0.0
-            smaller = min(number_counts[i], number_counts[j])
-            part = shared_numbers[i, j] / smaller if smaller > 0 else 0.0
-            total = (term_weight + entity_weight * entity_on) + number_weight * number_on
-            mixed = (
-                term_weight * terms[i, j] + (entity_weight * entities[i, j]) * entity_on
-            ) + (number_weight * part) * number_on
-            value = mixed / total if total > 0 else 0.0
-            if window_days:
-                gap = fabs(ordinals[i] - ordinals[j])
-                if gap == gap and gap > window_days:  # NaN (a date unknown) never exceeds
-                    value = 0.0
-            result[i, j] = value
-    return result_array
-
-
 def shared_counts(list sets, Py_ssize_t size):
     """Compiled twin of ``stories.link._shared_counts_py``: for each pair of rows, how many
     distinct values they share (the diagonal counts a row's values shared with any other row).
@@ -757,9 +712,9 @@ def view_matrix(
     double window_days,
 ):
     """``stories.link.similarity_matrix`` (options without embeddings) from the members'
-    views, one pair at a time: the same floats as ``weighted_overlap`` and ``shared_counts``
-    followed by ``combine_similarities`` (each entry of those is a function of its two rows
-    alone), without building their postings. ``number_counts``: each member's count of numbers
+    views, one pair at a time: the same floats as the numpy twin's ``weighted_overlap`` and
+    ``shared_counts`` followed by its whole-matrix expressions (each entry of those is a
+    function of its two rows alone), without building their postings. ``number_counts``: each member's count of numbers
     as ``similarity_matrix`` takes it (repeats included)."""
     import numpy as np
 
@@ -847,8 +802,8 @@ cdef inline double _combined(
     double number_weight,
     double window_days,
 ) noexcept:
-    """One entry of ``combine_similarities`` (row ``a``, column ``b``), the same operations in
-    the same order."""
+    """One entry of ``similarity_matrix``'s numpy expressions (row ``a``, column ``b``): the same
+    operations in the same order, so the same float."""
     cdef double entity_on, number_on, smaller, part, total, mixed, value, gap
     entity_on = 1.0 if a.entities.size and b.entities.size else 0.0
     number_on = 1.0 if count_a > 0 and count_b > 0 else 0.0

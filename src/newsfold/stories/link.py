@@ -228,10 +228,7 @@ _view_type: Callable[..., Any] = _compiled.LinkView if _compiled else _View
 # floats and booleans as the Python code below (tested), for options without embeddings.
 _view_similarity: Callable[..., float] | None = _compiled.view_similarity if _compiled else None
 _decide_many: Callable[..., list[bool]] | None = _compiled.decide_many if _compiled else None
-_combine_similarities: Callable[..., np.ndarray] | None = (
-    _compiled.combine_similarities if _compiled else None
-)
-# The whole matrix from views (see ``similarity_matrix``), used with the compiled combination.
+# The whole matrix from views (see ``similarity_matrix``), for options without embeddings.
 _view_matrix: Callable[..., np.ndarray] | None = _compiled.view_matrix if _compiled else None
 
 
@@ -354,7 +351,7 @@ def similarity_matrix(
     """
     options = options or StoryOptions()
     n = len(items)
-    if _view_matrix is not None and _combine_similarities is not None and not options.embed_weight:
+    if _view_matrix is not None and not options.embed_weight:
         # One pair at a time from the views: each entry of the matrices below depends on its
         # two rows alone, so the same floats (tested). A view is built (and its terms ranked)
         # once per features object, where the postings below are rebuilt for every member at
@@ -377,21 +374,6 @@ def similarity_matrix(
     number_counts = np.array([len(f.numbers) for f in present], dtype=float)
     absent = np.array([f is None for f in items], dtype=bool)
     ordinals = np.array([_ordinal(f.published) for f in present], dtype=float)
-    if _combine_similarities is not None and not options.embed_weight:
-        combined: np.ndarray = _combine_similarities(
-            terms,
-            entities,
-            shared_numbers,
-            has_entities.view(np.uint8),
-            number_counts,
-            ordinals,
-            absent.view(np.uint8),
-            options.term_weight,
-            options.entity_weight,
-            options.number_weight,
-            float(options.window_days),
-        )
-        return combined
     entity_on = np.outer(has_entities, has_entities)
     number_on = np.outer(number_counts > 0, number_counts > 0)
     smaller = np.minimum.outer(number_counts, number_counts)
