@@ -207,15 +207,6 @@ def test_term_weights_match_in_unspaced_scripts(title: str, text: str, half: int
 
 
 @settings(max_examples=400, deadline=None)
-@given(st.lists(_texts(), min_size=1, max_size=3))
-def test_entity_counts_match(texts: list[str]) -> None:
-    twin, compiled = _both(StoryOptions())
-    expected = features._entity_counts_py(texts, twin)
-    found = features._entity_counts_compiled(texts, compiled)
-    assert list(found.items()) == list(expected.items())
-
-
-@settings(max_examples=400, deadline=None)
 @given(st.lists(_texts(), min_size=1, max_size=3), st.sampled_from(SETTINGS))
 def test_entity_features_of_texts_match(texts: list[str], options: StoryOptions) -> None:
     # The one-kernel path: ASCII texts read lower-cased in place, the others token by token,
@@ -239,12 +230,13 @@ def test_entity_features_of_texts_of_both_kinds() -> None:
     assert {"putin", "kim", "kremlin", "england"} <= {term for term, _ in expected}
 
 
-def test_entity_counts_match_on_real_articles() -> None:
+def test_entity_features_match_on_real_articles() -> None:
     twin, compiled = _both(StoryOptions())
     for article in _real_articles():
         texts = [article.title or "", *article.paragraphs]
-        assert features._entity_counts_compiled(texts, compiled) == (
-            features._entity_counts_py(texts, twin)
+        counts = features._entity_counts_py(texts, twin)
+        assert features._entity_features_compiled([fold(t) for t in texts], compiled, 150) == (
+            features._entity_features_py(counts, twin, 150)
         )
 
 
@@ -254,10 +246,12 @@ def test_entity_counts_follow_the_sentence_rules() -> None:
     # the possessive "'s" is cut.
     text = "The White House said. Bank of England staff met Kim's team. NORTHERN ALLIANCE left."
     twin, compiled = _both(StoryOptions())
-    counts = features._entity_counts_compiled([text], compiled)
-    assert counts == features._entity_counts_py([text], twin)
+    counts = features._entity_counts_py([text], twin)
     assert {"white", "house", "england", "kim"} <= set(counts)
     assert not {"the", "bank", "of", "northern", "alliance", "kim's"} & set(counts)
+    found = features._entity_features_compiled([fold(text)], compiled, 150)
+    assert found == features._entity_features_py(counts, twin, 150)
+    assert {term for term, _ in found} == set(counts)
 
 
 @settings(max_examples=400, deadline=None)
@@ -284,7 +278,7 @@ def test_entity_weights_match(counts: dict[str, int]) -> None:
         expected = features._entity_weights_py(counts, twin)
         assert list(_features.entity_weights(counts, compiled).items()) == list(expected.items())
         for keep in (1, 3, 150):
-            assert _features.entity_features(counts, compiled, keep) == (
+            assert _features.normalised(_features.entity_weights(counts, compiled), keep) == (
                 features._normalised_py(expected, keep)
             )
 
@@ -505,14 +499,12 @@ def test_the_memo_restarts_between_calls_only() -> None:
         expected = _features.term_features(title, body, 2, 300, large, 150)
         assert _features.term_features(title, body, 2, 300, small, 150) == expected
         assert len(small) > 2  # it grew past its bound inside the call
-        counts: dict[str, int] = {}
         folded = fold("\n".join(article.paragraphs)).strip()
         if folded:
-            bounds = _text.sentence_bounds(folded, text._ABBREVIATIONS)
-            _features.entity_counts(folded, bounds, counts, small, features._CONNECTORS, 4.5)
-        assert _features.entity_features(counts, small, 150) == _features.entity_features(
-            counts, large, 150
-        )
+            texts, bounds = [folded], [_text.sentence_bounds(folded, text._ABBREVIATIONS)]
+            assert _features.entity_features_of(
+                texts, bounds, small, features._CONNECTORS, 4.5, 150
+            ) == _features.entity_features_of(texts, bounds, large, features._CONNECTORS, 4.5, 150)
 
 
 # Words before a period, as the abbreviation rule reads them: quotes and parentheses around,

@@ -754,20 +754,6 @@ cdef inline str _base(str token):
     return token
 
 
-def entity_counts(
-    str text, list bounds, dict counts, Weights weights, frozenset connectors, double common
-):
-    """Count into ``counts`` the entity tokens of the folded ``text`` whose sentences are
-    ``text[bounds[2k]:bounds[2k + 1]]`` (``newsfold._text.sentence_bounds``):
-    ``newsfold.stories.features.entity_tokens``, counted as ``Counter.update`` does.
-    A capitalised word opening a sentence as common as ``common`` (zipf) is not a name."""
-    weights._enter()
-    try:
-        _scan_entities(text, bounds, counts, None, None, weights, connectors, common)
-    finally:
-        weights._leave()
-
-
 cdef inline bint _all_digits(const _Term* term) noexcept:
     """``str.isdigit()`` of a counted term (of one character or more)."""
     cdef Py_ssize_t k
@@ -781,10 +767,12 @@ def entity_features_of(
     list texts, list bounds, Weights weights, frozenset connectors, double common,
     Py_ssize_t keep,
 ):
-    """``entity_features`` of the counts ``entity_counts`` makes of ``texts`` (folded, stripped,
-    non-empty; ``bounds[k]`` the sentence bounds of ``texts[k]``), the tokens counted in a table
-    of code points (no str made per occurrence in an ASCII text, none per distinct token found
-    in the memo), then ranked as the twin ranks them."""
+    """``newsfold.stories.features._entity_features_py`` of the entity counts of ``texts``
+    (folded, stripped, non-empty; ``bounds[k]`` the sentence bounds of ``texts[k]``,
+    ``newsfold._text.sentence_bounds``): the tokens counted in a table of code points (no str
+    made per occurrence in an ASCII text, none per distinct token found in the memo), then
+    ranked as the twin ranks them. A capitalised word opening a sentence as common as
+    ``common`` (zipf) is not a name."""
     cdef _Counts table = _Counts()
     cdef list alive = []  # the strs the table's terms point into
     cdef Py_ssize_t k, slot
@@ -795,7 +783,7 @@ def entity_features_of(
     weights._enter()
     try:
         for k in range(len(texts)):
-            _scan_entities(texts[k], bounds[k], None, table, alive, weights, connectors, common)
+            _scan_entities(texts[k], bounds[k], table, alive, weights, connectors, common)
         ranking = _Ranking(table.size)
         for slot in range(table.size):
             term = &table.items[slot]
@@ -810,13 +798,13 @@ def entity_features_of(
 
 
 cdef int _scan_entities(
-    str text, list bounds, dict counts, _Counts table, list alive, Weights weights,
-    frozenset connectors, double common,
+    str text, list bounds, _Counts table, list alive, Weights weights, frozenset connectors,
+    double common,
 ) except -1:
-    """The entity tokens of ``text`` (see ``entity_counts``), counted into the dict ``counts``,
-    or when it is None into ``table`` (the strs its terms point into appended to ``alive``).
-    An ASCII text counted into a table is lower-cased once (casefold lower-cases A-Z and
-    changes nothing else there): its tokens are then read in place."""
+    """Count the entity tokens of ``text`` (``newsfold.stories.features.entity_tokens``) into
+    ``table``; the strs its terms point into are appended to ``alive``. An ASCII text is
+    lower-cased once (casefold lower-cases A-Z and changes nothing else there): its tokens are
+    then read in place."""
     cdef _Chars chars = _chars(text)
     cdef _Chars low, piece
     cdef Py_ssize_t n, i, j, count, t, u, first, last, b
@@ -827,8 +815,7 @@ cdef int _scan_entities(
     cdef str token
     cdef str lowered = None
     cdef double opening
-    cdef PyObject* found
-    if counts is None and text.isascii():
+    if text.isascii():
         lowered = text.lower()
         alive.append(lowered)
         low = _chars(lowered)
@@ -904,13 +891,9 @@ cdef int _scan_entities(
                         table.items[table.slot(&low, i, j)].count += 1.0
                         continue
                     token = _base(_casefolded(&chars, text, i, j))
-                    if counts is not None:
-                        found = PyDict_GetItem(counts, token)
-                        counts[token] = 1 if found is NULL else <object>found + 1
-                    else:
-                        alive.append(token)
-                        piece = _chars(token)
-                        table.items[table.slot(&piece, 0, piece.length)].count += 1.0
+                    alive.append(token)
+                    piece = _chars(token)
+                    table.items[table.slot(&piece, 0, piece.length)].count += 1.0
                 t = u
     finally:
         free(starts)
@@ -935,24 +918,6 @@ def entity_weights(counts, Weights weights):
             if len(token) > 1 and not token.isdigit():
                 out[token] = _entity_weight(count, weights._weight(weights._find_str(token)))
         return out
-    finally:
-        weights._leave()
-
-
-def entity_features(dict counts, Weights weights, Py_ssize_t keep):
-    """``normalised(entity_weights(counts, weights), keep)`` without the dict between them."""
-    cdef _Ranking ranking = _Ranking(len(counts))
-    cdef str token
-    cdef _Word* word
-    cdef PyObject* text
-    weights._enter()
-    try:
-        for token, count in counts.items():
-            if len(token) > 1 and not token.isdigit():
-                word = weights._find_str(token)
-                text = word.word  # the interned token, held by the memo until ``_leave``
-                ranking.add(_entity_weight(count, weights._weight(word)), text)
-        return ranking.normalised(keep)
     finally:
         weights._leave()
 

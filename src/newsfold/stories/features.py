@@ -562,12 +562,6 @@ def _entity_counts_py(texts: list[str], weights: _WordWeights) -> dict[str, int]
     return counts
 
 
-def _entity_counts_compiled(texts: list[str], weights: _WordWeights) -> dict[str, int]:
-    """``_entity_counts_py`` in one compiled pass over each text: sentence bounds, tokens and
-    spans found without a string per sentence or per token."""
-    return _count_entities([fold(text) for text in texts], weights)
-
-
 def _entity_weights_py(counts: dict[str, int], weights: _WordWeights) -> dict[str, float]:
     """Entity weights: sub-linear count times the word's weight, at least 1 (a common word
     capitalised mid-sentence is still a name); digits and single characters are not names."""
@@ -634,24 +628,13 @@ def _entity_features_compiled(
     folded_texts: list[str], weights: _WordWeights, keep: int
 ) -> tuple[tuple[str, float], ...]:
     """``_entity_features_py`` of the counts of already folded texts, in one kernel: the
-    tokens counted by their code points (``_count_entities`` gives the counts as a dict)."""
+    tokens counted by their code points."""
     texts = [text for text in (folded.strip() for folded in folded_texts) if text]
     bounds = [_sentence_bounds(text, _ABBREVIATIONS) for text in texts]
     entities: tuple[tuple[str, float], ...] = _kernel.entity_features_of(
         texts, bounds, weights, _CONNECTORS, _COMMON_NAME_ZIPF, keep
     )
     return entities
-
-
-def _count_entities(folded_texts: list[str], weights: _WordWeights) -> dict[str, int]:
-    """How often each entity token occurs in already folded texts (the kernel)."""
-    counts: dict[str, int] = {}
-    for text in folded_texts:
-        folded = text.strip()
-        if folded:
-            bounds = _sentence_bounds(folded, _ABBREVIATIONS)
-            _kernel.entity_counts(folded, bounds, counts, weights, _CONNECTORS, _COMMON_NAME_ZIPF)
-    return counts
 
 
 _zipf_of_tables = _zipf_py
@@ -667,8 +650,6 @@ try:
         _kernel.zipf_of_tables,
         _kernel.numbers_and_dates,
         _kernel.term_features,
-        _kernel.entity_counts,
-        _kernel.entity_features,
         _kernel.entity_features_of,
         _kernel.Weights,
     )
